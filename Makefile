@@ -1,0 +1,57 @@
+# Elief — the two commands a new machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install install-dev run test lint bench clean
+
+help:
+	@echo "make run    install, migrate, load demo data on first run, serve on :$(PORT) with worker and beat"
+	@echo "make test   install the test dependencies and run the whole suite"
+	@echo "make lint   ruff"
+	@echo "make bench  print benchmark figures"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	@touch $@
+
+$(VENV)/.installed-dev: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	DEBUG=true PORT=$(PORT) scripts/run-all
+
+test: install-dev
+	@scripts/ensure-chromium || true
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install-dev
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/celery

@@ -1,0 +1,1 @@
+"""Models of the families app: filled in by its own issue."""

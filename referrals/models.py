@@ -1,0 +1,1 @@
+"""Models of the referrals app: filled in by its own issue."""

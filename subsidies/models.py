@@ -1,0 +1,1 @@
+"""Models of the subsidies app: filled in by its own issue."""
