@@ -1,0 +1,300 @@
+"""The planning rules of DESIGN.md: day fractions, show probability, overflow risk, reserve.
+
+Plain functions without the database, so the rules are tested on their own; selectors and
+services fetch the numbers and call these.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+PLANNED = "planned"
+PRESENT = "present"
+EXCUSED = "excused"
+NO_SHOW = "no_show"
+CANCELLED = "cancelled"
+OUTCOMES = (PLANNED, PRESENT, EXCUSED, NO_SHOW, CANCELLED)
+
+REGULAR = "regular"
+OCCASIONAL = "occasional"
+URGENT = "urgent"
+PLACE_TYPES = (REGULAR, OCCASIONAL, URGENT)
+
+HALF_DAY = Decimal("0.5")
+FULL_DAY = Decimal("1.0")
+SLOT_MINUTES = 15
+
+_MICROSECONDS_PER_HOUR = 3_600_000_000
+
+
+def _since_midnight(moment: dt.time) -> dt.timedelta:
+    return dt.timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
+
+
+# Day fractions and prestaties
+
+
+def day_fraction(duration: dt.timedelta, *, half_day_under_hours: Decimal = Decimal(5)) -> Decimal:
+    """0.5 under the threshold, 1.0 from it on; nothing for an empty or reversed stay."""
+    if duration <= dt.timedelta(0):
+        return Decimal(0)
+    # Compared in whole microseconds so a threshold like 4.75 h is exact, not a float.
+    microseconds = duration // dt.timedelta(microseconds=1)
+    if microseconds < half_day_under_hours * _MICROSECONDS_PER_HOUR:
+        return HALF_DAY
+    return FULL_DAY
+
+
+def booking_counts(*, outcome: str, place_type: str, absence_counts: bool | None) -> bool:
+    """Whether the booking is a prestatie.
+
+    Only a regular place keeps counting through an announced absence, and only when the
+    absence code says so; occasional and urgent places count only when the child came.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"Unknown outcome {outcome!r}.")
+    if place_type not in PLACE_TYPES:
+        raise ValueError(f"Unknown place type {place_type!r}.")
+    if outcome == PRESENT:
+        return True
+    if outcome == EXCUSED:
+        return place_type == REGULAR and absence_counts is True
+    return False
+
+
+def prestatie(
+    *,
+    outcome: str,
+    place_type: str,
+    absence_counts: bool | None,
+    planned_start: dt.time,
+    planned_end: dt.time,
+    arrived: dt.time | None,
+    left: dt.time | None,
+    half_day_under_hours: Decimal = Decimal(5),
+) -> Decimal:
+    """The day fraction the booking adds to the prestaties of its day.
+
+    A present child counts by the time actually spent; a missing check-in or check-out
+    falls back to the planned time so a forgotten click doesn't lose the day. A counted
+    absence counts by its planned times.
+    """
+    if not booking_counts(outcome=outcome, place_type=place_type, absence_counts=absence_counts):
+        return Decimal(0)
+    if outcome == PRESENT:
+        start = arrived if arrived is not None else planned_start
+        end = left if left is not None else planned_end
+    else:
+        start, end = planned_start, planned_end
+    duration = _since_midnight(end) - _since_midnight(start)
+    return day_fraction(duration, half_day_under_hours=half_day_under_hours)
+
+
+# Show probability
+
+
+def site_show_rate(*, present: int, total: int, default: float = 0.9) -> float:
+    """The share present among the site's settled bookings; `default` without history."""
+    if total == 0:
+        return default
+    return present / total
+
+
+def show_probability(
+    *, child_present: int, child_total: int, site_rate: float, prior_strength: float = 4
+) -> float:
+    """(k + s·r) ÷ (n + s): the child's show rate shrunk toward the site's.
+
+    A Beta prior of strength s keeps a child with one or two bookings from getting p = 0
+    or 1 after a single day; as history grows the child's own share takes over.
+    """
+    denominator = child_total + prior_strength
+    if denominator == 0:  # no history and no prior: only the site says anything
+        return site_rate
+    return (child_present + prior_strength * site_rate) / denominator
+
+
+# Slots and overflow risk
+
+
+def slots(opens: dt.time, closes: dt.time, minutes: int = SLOT_MINUTES) -> list[dt.time]:
+    """The starts of the slots from opening up to, not including, closing."""
+    if minutes <= 0:
+        raise ValueError("A slot lasts at least one minute.")
+    step = dt.timedelta(minutes=minutes)
+    start, end = _since_midnight(opens), _since_midnight(closes)
+    starts = []
+    while start < end:
+        starts.append((dt.datetime.min + start).time())
+        start += step
+    return starts
+
+
+def fills_slot(
+    start: dt.time, end: dt.time, slot_start: dt.time, minutes: int = SLOT_MINUTES
+) -> bool:
+    """Whether a stay from start to end overlaps the slot (touching its edge is no overlap)."""
+    slot_begin = _since_midnight(slot_start)
+    slot_end = slot_begin + dt.timedelta(minutes=minutes)
+    return _since_midnight(start) < slot_end and _since_midnight(end) > slot_begin
+
+
+def overflow_probability(probabilities: Sequence[float], capacity: int) -> float:
+    """Exactly P(X > capacity), X the number of children who come, each independently.
+
+    X is Poisson-binomial; its distribution is built one booking at a time, which is exact
+    and cheap for a group's few dozen bookings, where sampling would be neither.
+    """
+    for p in probabilities:
+        if not 0 <= p <= 1:
+            raise ValueError(f"A probability lies between 0 and 1, not {p}.")
+    count = len(probabilities)
+    if capacity < 0:
+        return 1.0
+    if capacity >= count:
+        return 0.0
+    # dist[j] = P(j children among the bookings seen so far)
+    dist = [1.0] + [0.0] * count
+    for seen, p in enumerate(probabilities, start=1):
+        for j in range(seen, 0, -1):
+            dist[j] = dist[j] * (1 - p) + dist[j - 1] * p
+        dist[0] *= 1 - p
+    # Summing the tail itself (rather than 1 − P(X ≤ c)) keeps a tiny risk accurate.
+    return min(1.0, max(0.0, math.fsum(dist[capacity + 1 :])))
+
+
+@dataclass(frozen=True)
+class PlannedBooking:
+    """A booking as the overflow risk sees it: its stay and its show probability."""
+
+    start: dt.time
+    end: dt.time
+    p: float
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.p <= 1:
+            raise ValueError(f"A show probability lies between 0 and 1, not {self.p}.")
+
+
+def overflow_risk(
+    bookings: Sequence[PlannedBooking],
+    *,
+    capacity: int,
+    opens: dt.time,
+    closes: dt.time,
+    minutes: int = SLOT_MINUTES,
+) -> float:
+    """The largest P(X > capacity) over the day's slots.
+
+    Per slot, because a morning and an afternoon child can share one place: what matters is
+    how many are there at the same time. Pass only bookings still expected (not cancelled or
+    excused), with p = 1 once checked in and p = 0 for a no-show.
+    """
+    risk = 0.0
+    for slot_start in slots(opens, closes, minutes):
+        in_slot = [b.p for b in bookings if fills_slot(b.start, b.end, slot_start, minutes)]
+        risk = max(risk, overflow_probability(in_slot, capacity))
+    return risk
+
+
+def expected_children(bookings: Iterable[PlannedBooking]) -> float:
+    """Σ p: how many children the day plan expects."""
+    return math.fsum(booking.p for booking in bookings)
+
+
+# Urgent reserve and accepting a booking
+
+
+def release_moment(
+    day: dt.date, release_days: int, release_time: dt.time, tz: ZoneInfo
+) -> dt.datetime:
+    """When the day's urgent reserve opens to ordinary bookings, in the site's local time."""
+    return dt.datetime.combine(day - dt.timedelta(days=release_days), release_time, tzinfo=tz)
+
+
+def reserve_left(
+    *,
+    reserve: int,
+    urgent_bookings: int,
+    day: dt.date,
+    now: dt.datetime,
+    release_days: int,
+    release_time: dt.time,
+    tz: ZoneInfo,
+) -> int:
+    """Places still held back for urgent requests: none once the reserve is released."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("`now` must be an aware datetime.")
+    if now >= release_moment(day, release_days, release_time, tz):
+        return 0
+    return max(reserve - urgent_bookings, 0)
+
+
+# Tolerance for the ≤ in accepts_booking: 100 × 0.07 is 7.000000000000001 in floats, and a
+# risk exactly at the site's maximum must be accepted.
+_RISK_PCT_TOLERANCE = 1e-9
+
+
+def accepts_booking(
+    *,
+    existing: Sequence[PlannedBooking],
+    new: PlannedBooking,
+    capacity: int,
+    reserve_left: int,
+    urgent: bool,
+    max_risk_pct: Decimal | float,
+    opens: dt.time,
+    closes: dt.time,
+    minutes: int = SLOT_MINUTES,
+) -> tuple[bool, float]:
+    """(accepted, risk %) of the day with the new booking added.
+
+    An ordinary booking may not eat into the reserve still held for urgent requests; an
+    urgent booking is what the reserve is for, so it is checked against the full capacity.
+    """
+    usable = capacity if urgent else capacity - reserve_left
+    risk = overflow_risk(
+        [*existing, new], capacity=usable, opens=opens, closes=closes, minutes=minutes
+    )
+    risk_pct = 100 * risk
+    return risk_pct <= float(max_risk_pct) + _RISK_PCT_TOLERANCE, risk_pct
+
+
+# Staff and occupancy
+
+
+def staff_needed(children: int, ratio: int) -> int:
+    """ceil(children ÷ ratio): the counted staff members a slot needs."""
+    if ratio < 1:
+        raise ValueError("The ratio is at least one child per staff member.")
+    if children < 0:
+        raise ValueError("The number of children is not negative.")
+    return -(-children // ratio)
+
+
+def occupancy_pct(prestaties: Decimal, capacity: int) -> Decimal:
+    """100 × prestaties ÷ capacity; 0 for a group without capacity."""
+    if capacity == 0:
+        return Decimal(0)
+    return 100 * prestaties / capacity
+
+
+def period_occupancy_pct(days: Iterable[tuple[Decimal, int]]) -> Decimal:
+    """100 × Σ prestaties ÷ Σ capacity over (prestaties, capacity) of the open days.
+
+    Summed before dividing, so a day of a big group weighs more than a day of a small one.
+    """
+    total_prestaties = Decimal(0)
+    total_capacity = 0
+    for prestaties, capacity in days:
+        total_prestaties += prestaties
+        total_capacity += capacity
+    return occupancy_pct(total_prestaties, total_capacity)
