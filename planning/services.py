@@ -1,19 +1,23 @@
 """Writes of the planning app: keyword-only, typed, atomic."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _gettext
 
-from elief.models import ClosingDay, Site, SiteSettings
+from elief.models import ClosingDay, Site, SiteSettings, User
+from families.models import Child
+from planning import rules, selectors
 from planning.forms import (
     SETTINGS_FIELDS,
     ClosingDayConfigForm,
     GroupConfigForm,
     SiteConfigForm,
 )
-from planning.models import Group
+from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, BookingChange, Group
 
 TOP_LEVEL_KEYS = {
     "site",
@@ -201,3 +205,326 @@ def _import_group(*, site: Site, values: dict, result: SiteImportResult) -> None
         group.full_clean()
         group.save()
         result.changes.append(f"group {group.name}: {', '.join(changed)}")
+
+
+# Bookings
+
+
+class BookingRefused(ValidationError):
+    """The acceptance rule refuses the booking; a coordinator may book anyway with a reason."""
+
+    def __init__(self, message: str, *, risk_pct: float, max_pct: float) -> None:
+        super().__init__(message)
+        self.risk_pct = risk_pct
+        self.max_pct = max_pct
+
+
+def _snapshot(booking: Booking) -> dict:
+    return {
+        "group": booking.group.name,
+        "date": booking.date.isoformat(),
+        "start": f"{booking.start:%H:%M}",
+        "end": f"{booking.end:%H:%M}",
+        "place_type": booking.place_type,
+        "outcome": booking.outcome,
+        "arrived": f"{booking.arrived:%H:%M}" if booking.arrived else None,
+        "left": f"{booking.left:%H:%M}" if booking.left else None,
+        "absence_code": booking.absence_code.code if booking.absence_code else None,
+        "override_reason": booking.override_reason or None,
+    }
+
+
+def _record(booking: Booking, *, user: User | None, action: str, before: dict | None) -> None:
+    BookingChange.objects.create(
+        booking=booking, user=user, action=action, before=before, after=_snapshot(booking)
+    )
+
+
+def _lock_group_day(group: Group) -> Group:
+    # Two coordinators booking the last places of a group at once: the second waits for
+    # the first to commit, then sees its booking when the risk is computed again.
+    return Group.objects.select_for_update().select_related("site").get(pk=group.pk)
+
+
+def _check_acceptance(
+    *,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    child_id: int,
+    place_type: str,
+    now: dt.datetime,
+    exclude_pk: int | None = None,
+) -> tuple[bool, float, float]:
+    site = group.site
+    site_settings = selectors.site_settings_on(site, day)
+    bookings = [
+        b
+        for b in Booking.objects.filter(group=group, date=day).select_related("absence_code")
+        if b.is_live and b.pk != exclude_pk
+    ]
+    probabilities = selectors.show_probabilities(
+        site=site,
+        day=day,
+        child_ids={child_id, *(b.child_id for b in bookings)},
+        site_settings=site_settings,
+    )
+    figures = selectors.group_figures(
+        group=group,
+        bookings=bookings,
+        probabilities=probabilities,
+        site=site,
+        site_settings=site_settings,
+        day=day,
+        now=now,
+    )
+    existing = [selectors.planned_booking(b, b.p) for b in bookings]
+    new = rules.PlannedBooking(start=start, end=end, p=probabilities[child_id])
+    accepted, risk_pct = rules.accepts_booking(
+        existing=existing,
+        new=new,
+        capacity=group.capacity,
+        reserve_left=figures.reserve_left,
+        urgent=place_type == rules.URGENT,
+        max_risk_pct=site_settings.max_overflow_risk_pct,
+        opens=site.opens,
+        closes=site.closes,
+    )
+    return accepted, risk_pct, float(site_settings.max_overflow_risk_pct)
+
+
+def _refusal(risk_pct: float, max_pct: float) -> BookingRefused:
+    return BookingRefused(
+        _gettext("The overflow risk would be %(risk).1f %%, above the maximum of %(max).1f %%.")
+        % {"risk": risk_pct, "max": max_pct},
+        risk_pct=risk_pct,
+        max_pct=max_pct,
+    )
+
+
+def _check_day_is_open(site: Site, day: dt.date) -> None:
+    if not site.is_open_on(day):
+        raise ValidationError(_gettext("The site is closed on %(day)s.") % {"day": day.isoformat()})
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    child: Child,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    place_type: str,
+    user: User | None,
+    override_reason: str = "",
+    settling_in: bool = False,
+    care_plan=None,
+    now: dt.datetime | None = None,
+    check_acceptance: bool = True,
+) -> Booking:
+    """Book a child; refused (BookingRefused) when the overflow risk would pass the
+    site's maximum, unless a reason to book anyway is given, which is recorded."""
+    now = now or timezone.now()
+    group = _lock_group_day(group)
+    if child.family.site_id != group.site_id:
+        raise ValidationError(_gettext("The child belongs to another site."))
+    _check_day_is_open(group.site, day)
+    if Booking.objects.filter(child=child, date=day).exclude(outcome=rules.CANCELLED).exists():
+        raise ValidationError(
+            _gettext("%(name)s is already booked on this day.") % {"name": child.first_name}
+        )
+    if check_acceptance:
+        accepted, risk_pct, max_pct = _check_acceptance(
+            group=group,
+            day=day,
+            start=start,
+            end=end,
+            child_id=child.pk,
+            place_type=place_type,
+            now=now,
+        )
+        if not accepted and not override_reason.strip():
+            raise _refusal(risk_pct, max_pct)
+        if accepted:
+            override_reason = ""
+    booking = Booking(
+        child=child,
+        group=group,
+        date=day,
+        start=start,
+        end=end,
+        place_type=place_type,
+        override_reason=override_reason.strip(),
+        settling_in=settling_in,
+        care_plan=care_plan,
+        created_by=user,
+    )
+    booking.full_clean(validate_constraints=False)
+    booking.save()
+    _record(booking, user=user, action="created", before=None)
+    return booking
+
+
+def _locked(booking: Booking, version: int | None) -> Booking:
+    locked = (
+        Booking.objects.select_for_update()
+        .select_related("group__site", "child__family", "absence_code")
+        .get(pk=booking.pk)
+    )
+    if version is not None and locked.version != version:
+        raise ValidationError(
+            _gettext("Someone changed this booking in the meantime. Reload the page and try again.")
+        )
+    return locked
+
+
+def _save(booking: Booking, *, user: User | None, action: str, before: dict) -> Booking:
+    booking.version += 1
+    booking.full_clean(validate_constraints=False)
+    booking.save()
+    _record(booking, user=user, action=action, before=before)
+    return booking
+
+
+@transaction.atomic
+def booking_move(
+    *,
+    booking: Booking,
+    version: int | None,
+    user: User,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Move a booking to another group, day or time; the acceptance rule applies there."""
+    now = now or timezone.now()
+    target = _lock_group_day(group)
+    booking = _locked(booking, version)
+    if target.site_id != booking.group.site_id:
+        raise ValidationError(_gettext("A booking moves within its site only."))
+    _check_day_is_open(target.site, day)
+    if (
+        day != booking.date
+        and Booking.objects.filter(child=booking.child, date=day)
+        .exclude(outcome=rules.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            _gettext("%(name)s is already booked on this day.") % {"name": booking.child.first_name}
+        )
+    accepted, risk_pct, max_pct = _check_acceptance(
+        group=target,
+        day=day,
+        start=start,
+        end=end,
+        child_id=booking.child_id,
+        place_type=booking.place_type,
+        now=now,
+        exclude_pk=booking.pk,
+    )
+    if not accepted and not override_reason.strip():
+        raise _refusal(risk_pct, max_pct)
+    before = _snapshot(booking)
+    booking.group, booking.date, booking.start, booking.end = target, day, start, end
+    if not accepted:
+        booking.override_reason = override_reason.strip()
+    return _save(booking, user=user, action="moved", before=before)
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, version: int | None, user: User) -> Booking:
+    booking = _locked(booking, version)
+    if booking.outcome not in (rules.PLANNED,):
+        raise ValidationError(_gettext("Only a planned booking can be cancelled."))
+    before = _snapshot(booking)
+    booking.outcome = rules.CANCELLED
+    return _save(booking, user=user, action="cancelled", before=before)
+
+
+@transaction.atomic
+def booking_restore(*, booking: Booking, version: int | None, user: User) -> Booking:
+    """Undo a cancellation, unless the child was booked elsewhere that day since."""
+    booking = _locked(booking, version)
+    if booking.outcome != rules.CANCELLED:
+        raise ValidationError(_gettext("Only a cancelled booking can be restored."))
+    if (
+        Booking.objects.filter(child=booking.child, date=booking.date)
+        .exclude(outcome=rules.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(
+            _gettext("%(name)s is already booked on this day.") % {"name": booking.child.first_name}
+        )
+    before = _snapshot(booking)
+    booking.outcome = rules.PLANNED
+    return _save(booking, user=user, action="restored", before=before)
+
+
+@transaction.atomic
+def booking_set_place_type(
+    *, booking: Booking, version: int | None, user: User, place_type: str
+) -> Booking:
+    booking = _locked(booking, version)
+    before = _snapshot(booking)
+    booking.place_type = place_type
+    return _save(booking, user=user, action="place_type", before=before)
+
+
+@transaction.atomic
+def booking_check_in(*, booking: Booking, version: int | None, user: User, at: dt.time) -> Booking:
+    booking = _locked(booking, version)
+    if booking.outcome == rules.CANCELLED:
+        raise ValidationError(_gettext("A cancelled booking cannot be checked in."))
+    before = _snapshot(booking)
+    booking.outcome, booking.arrived, booking.left, booking.absence_code = (
+        rules.PRESENT,
+        at,
+        None,
+        None,
+    )
+    return _save(booking, user=user, action="checked_in", before=before)
+
+
+@transaction.atomic
+def booking_check_out(*, booking: Booking, version: int | None, user: User, at: dt.time) -> Booking:
+    booking = _locked(booking, version)
+    if booking.outcome != rules.PRESENT or booking.arrived is None:
+        raise ValidationError(_gettext("Check the child in before checking out."))
+    if at <= booking.arrived:
+        raise ValidationError(
+            _gettext("The departure must come after the arrival (%(time)s).")
+            % {"time": f"{booking.arrived:%H:%M}"}
+        )
+    before = _snapshot(booking)
+    booking.left = at
+    return _save(booking, user=user, action="checked_out", before=before)
+
+
+@transaction.atomic
+def booking_record_absence(
+    *, booking: Booking, version: int | None, user: User, absence_code: AbsenceCode | None
+) -> Booking:
+    """An announced absence (excused, with its code) or, without a code, a no-show."""
+    booking = _locked(booking, version)
+    if booking.outcome == rules.CANCELLED:
+        raise ValidationError(_gettext("A cancelled booking cannot be marked absent."))
+    if absence_code is not None and absence_code.site_id != booking.group.site_id:
+        raise ValidationError(_gettext("Unknown absence code."))
+    before = _snapshot(booking)
+    booking.outcome = rules.EXCUSED if absence_code else rules.NO_SHOW
+    booking.absence_code, booking.arrived, booking.left = absence_code, None, None
+    return _save(booking, user=user, action="absent", before=before)
+
+
+def absence_codes_ensure(*, site: Site) -> list[AbsenceCode]:
+    """The default absence codes of DESIGN.md, for a site that has none yet."""
+    for code, label, counts in DEFAULT_ABSENCE_CODES:
+        AbsenceCode.objects.get_or_create(
+            site=site, code=code, defaults={"label": label, "counts_for_regular": counts}
+        )
+    return list(site.absence_codes.all())

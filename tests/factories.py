@@ -68,3 +68,52 @@ class UserFactory(factory.django.DjangoModelFactory):
     def sites(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
             self.sites.set(extracted)
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.Family"
+
+    site = factory.SubFactory(SiteFactory)
+    reference = factory.Sequence(lambda n: f"G{n:04d}")
+    postcode = "2060"
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.Guardian"
+
+    family = factory.SubFactory(FamilyFactory)
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    home_languages = "Nederlands; Arabisch"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "families.Child"
+
+    family = factory.SubFactory(FamilyFactory)
+    first_name = factory.Faker("first_name", locale="nl_BE")
+    last_name = factory.Faker("last_name", locale="nl_BE")
+    birth_date = dt.date(2025, 3, 14)
+
+
+class CarePlanFactory(factory.django.DjangoModelFactory):
+    """A care plan; `pattern` maps ISO weekdays to (start, end), default Mon/Wed 08:30–16:00."""
+
+    class Meta:
+        model = "families.CarePlan"
+        skip_postgeneration_save = True
+
+    child = factory.SubFactory(ChildFactory)
+    kind = "occasional"
+    start = dt.date(2026, 1, 5)
+
+    @factory.post_generation
+    def pattern(self, create: bool, extracted, **kwargs) -> None:
+        if not create:
+            return
+        pattern = extracted or {1: (dt.time(8, 30), dt.time(16)), 3: (dt.time(8, 30), dt.time(16))}
+        for weekday, (start, end) in pattern.items():
+            self.days.create(weekday=weekday, start=start, end=end)
