@@ -38,3 +38,12 @@ def open_days(
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+def weekday_name(iso_weekday: int) -> str:
+    """The weekday's name in the active language, capitalised ("Maandag")."""
+    from django.utils import formats
+
+    return formats.date_format(
+        dt.date(2024, 1, iso_weekday), "l"
+    ).capitalize()  # 2024-01-01: Monday

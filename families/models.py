@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from elief.calendar import weekday_name
 from elief.models import Organisation, Site
 from families import rules
 
@@ -84,15 +86,18 @@ class Family(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def criteria(self) -> rules.Criteria:
-        return rules.Criteria(**{name: getattr(self, name) for name in CRITERIA_FIELDS})
-
     def save(self, *args, **kwargs) -> None:
         self.vulnerable = rules.is_vulnerable(self.criteria)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "vulnerable"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("families:family_detail", args=[self.pk])
+
+    @property
+    def criteria(self) -> rules.Criteria:
+        return rules.Criteria(**{name: getattr(self, name) for name in CRITERIA_FIELDS})
 
     @property
     def is_erased(self) -> bool:
@@ -111,6 +116,9 @@ class CriteriaRecord(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.recorded_at:%Y-%m-%d}"
 
 
 class Guardian(models.Model):
@@ -248,6 +256,12 @@ class CarePlanDay(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def get_weekday_name(self) -> str:
+        return weekday_name(self.weekday)
+
 
 class CarePlanChange(models.Model):
     """A family's request to change a care plan, kept with its decision, for ever."""
@@ -272,6 +286,9 @@ class CarePlanChange(models.Model):
         verbose_name = _("care plan change")
         verbose_name_plural = _("care plan changes")
 
+    def __str__(self) -> str:
+        return f"{self.plan} {self.requested_on:%Y-%m-%d}"
+
 
 class SettlingInStep(models.Model):
     """One step of a site's settling-in template (wenbeleid), e.g. 1 h with a parent."""
@@ -286,6 +303,9 @@ class SettlingInStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["site", "position"], name="one_step_per_position")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.position}: {self.minutes} min"
 
 
 class SettlingInSession(models.Model):
@@ -305,6 +325,9 @@ class SettlingInSession(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.child} {self.date:%Y-%m-%d}"
+
 
 class FamilyAccess(models.Model):
     """Who looked at (or exported, or erased) a family's sensitive data, and when."""
@@ -323,3 +346,6 @@ class FamilyAccess(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("family access")
         verbose_name_plural = _("family accesses")
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,322 @@
+"""Writes of the families app: keyword-only, typed, atomic."""
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elief.calendar import weekday_name
+from elief.models import Organisation, Site, User
+from families.models import (
+    CRITERIA_FIELDS,
+    CarePlan,
+    CarePlanChange,
+    CarePlanDay,
+    Child,
+    CriteriaRecord,
+    Family,
+    FamilyAccess,
+    Guardian,
+    SettlingInSession,
+    SettlingInStep,
+)
+
+Pattern = Mapping[int, tuple[dt.time, dt.time]]
+
+# The settling-in template of a site without its own: short, with a parent, then longer.
+DEFAULT_SETTLING_IN = [(60, True), (120, True), (240, False)]
+
+
+@transaction.atomic
+def family_create(
+    *,
+    site: Site,
+    reference: str,
+    postcode: str = "",
+    neighbourhood: str = "",
+    referrer: Organisation | None = None,
+    consent_date: dt.date | None = None,
+    consent_scope: str = "",
+) -> Family:
+    family = Family(
+        site=site,
+        reference=reference,
+        postcode=postcode,
+        neighbourhood=neighbourhood,
+        referrer=referrer,
+        consent_date=consent_date,
+        consent_scope=consent_scope,
+    )
+    family.full_clean()
+    family.save()
+    return family
+
+
+@transaction.atomic
+def family_update(*, family: Family, **fields) -> Family:
+    for name, value in fields.items():
+        setattr(family, name, value)
+    family.full_clean()
+    family.save()
+    return family
+
+
+@transaction.atomic
+def criteria_record(
+    *,
+    family: Family,
+    user: User | None,
+    criteria: Mapping[str, bool],
+    criteria_date: dt.date | None,
+) -> Family:
+    """Store the family's criteria; the history keeps every version that differs."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    values = {name: bool(criteria.get(name, False)) for name in CRITERIA_FIELDS}
+    unchanged = all(getattr(family, name) == value for name, value in values.items())
+    if unchanged and family.criteria_date == criteria_date:
+        return family
+    for name, value in values.items():
+        setattr(family, name, value)
+    family.criteria_date = criteria_date
+    family.save()
+    CriteriaRecord.objects.create(
+        family=family,
+        criteria_date=criteria_date,
+        values=values,
+        vulnerable=family.vulnerable,
+        recorded_by=user,
+    )
+    return family
+
+
+@transaction.atomic
+def guardian_save(*, guardian: Guardian) -> Guardian:
+    guardian.full_clean()
+    guardian.save()
+    return guardian
+
+
+@transaction.atomic
+def child_save(*, child: Child) -> Child:
+    child.full_clean()
+    child.save()
+    return child
+
+
+def _check_pattern(*, site: Site, pattern: Pattern) -> None:
+    errors = []
+    for weekday, (start, end) in sorted(pattern.items()):
+        if weekday not in site.weekdays:
+            errors.append(_("The site is closed on weekday %(day)s.") % {"day": weekday})
+        elif not (site.opens <= start < end <= site.closes):
+            errors.append(
+                _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
+                % {"opens": f"{site.opens:%H:%M}", "closes": f"{site.closes:%H:%M}"}
+            )
+    if not pattern:
+        errors.append(_("Choose at least one day of the week."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def care_plan_create(
+    *, child: Child, kind: str, start: dt.date, end: dt.date | None, pattern: Pattern
+) -> CarePlan:
+    _check_pattern(site=child.family.site, pattern=pattern)
+    plan = CarePlan(child=child, kind=kind, start=start, end=end)
+    plan.full_clean()
+    plan.save()
+    CarePlanDay.objects.bulk_create(
+        CarePlanDay(plan=plan, weekday=weekday, start=times[0], end=times[1])
+        for weekday, times in sorted(pattern.items())
+    )
+    return plan
+
+
+def care_plan_snapshot(plan: CarePlan) -> dict:
+    return {
+        "kind": plan.kind,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat() if plan.end else None,
+        "pattern": {
+            str(weekday): [f"{start:%H:%M}", f"{end:%H:%M}"]
+            for weekday, (start, end) in sorted(plan.pattern.items())
+        },
+    }
+
+
+def care_plan_change_summary(before: dict, after: dict) -> str:
+    """A short Dutch (or English) sentence per difference between two snapshots."""
+    parts = []
+    if before["kind"] != after["kind"]:
+        parts.append(
+            _("kind of care: %(before)s → %(after)s")
+            % {"before": _(before["kind"]), "after": _(after["kind"])}
+        )
+    for key, label in (("start", _("start")), ("end", _("end"))):
+        if before[key] != after[key]:
+            parts.append(f"{label}: {before[key] or _('open')} → {after[key] or _('open')}")
+    old, new = before["pattern"], after["pattern"]
+    for day in sorted({*old, *new}, key=int):
+        name = weekday_name(int(day))
+        if day not in old:
+            parts.append(
+                _("%(day)s added (%(times)s)") % {"day": name, "times": "–".join(new[day])}
+            )
+        elif day not in new:
+            parts.append(_("%(day)s removed") % {"day": name})
+        elif old[day] != new[day]:
+            parts.append(
+                _("%(day)s: %(before)s → %(after)s")
+                % {"day": name, "before": "–".join(old[day]), "after": "–".join(new[day])}
+            )
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def care_plan_change(
+    *,
+    plan: CarePlan,
+    version: int,
+    user: User,
+    requested_by: str,
+    requested_on: dt.date,
+    kind: str,
+    start: dt.date,
+    end: dt.date | None,
+    pattern: Pattern,
+    note: str = "",
+    accept: bool = True,
+) -> CarePlanChange:
+    """Record a family's change request and, when accepted, apply it to the plan.
+
+    Families may ask again and again: every request is kept with its decision. The row
+    lock and the version make a change made on a stale page fail instead of silently
+    overwriting a change someone else saved in between.
+    """
+    plan = (
+        CarePlan.objects.select_for_update().select_related("child__family__site").get(pk=plan.pk)
+    )
+    if plan.version != version:
+        raise ValidationError(
+            _("Someone changed this care plan in the meantime. Reload the page and try again.")
+        )
+    before = care_plan_snapshot(plan)
+    after = {
+        "kind": kind,
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+        "pattern": {
+            str(weekday): [f"{s:%H:%M}", f"{e:%H:%M}"]
+            for weekday, (s, e) in sorted(pattern.items())
+        },
+    }
+    summary = care_plan_change_summary(before, after)
+    if not summary:
+        raise ValidationError(_("Nothing was changed."))
+    if accept:
+        _check_pattern(site=plan.child.family.site, pattern=pattern)
+        plan.kind, plan.start, plan.end = kind, start, end
+        plan.version += 1
+        plan.full_clean()
+        plan.save()
+        plan.days.all().delete()
+        CarePlanDay.objects.bulk_create(
+            CarePlanDay(plan=plan, weekday=weekday, start=s, end=e)
+            for weekday, (s, e) in sorted(pattern.items())
+        )
+    return CarePlanChange.objects.create(
+        plan=plan,
+        requested_on=requested_on,
+        requested_by=requested_by,
+        before=before,
+        after=after,
+        summary=summary,
+        note=note,
+        decision=CarePlanChange.Decision.ACCEPTED if accept else CarePlanChange.Decision.REFUSED,
+        decided_by=user,
+    )
+
+
+def settling_in_steps(site: Site) -> list[tuple[int, bool]]:
+    steps = [(step.minutes, step.with_parent) for step in site.settling_in_steps.all()]
+    return steps or DEFAULT_SETTLING_IN
+
+
+@transaction.atomic
+def settling_in_plan(
+    *, child: Child, first_day: dt.date, start: dt.time
+) -> list[SettlingInSession]:
+    """Plan the first sessions of a child from the site's template, one per open day.
+
+    Sessions already planned for the child are replaced: the coordinator plans again
+    when the family asks for other days.
+    """
+    site = child.family.site
+    steps = settling_in_steps(site)
+    days = site.open_days(first_day, first_day + dt.timedelta(days=7 * len(steps) + 14))[
+        : len(steps)
+    ]
+    sessions = []
+    for day, (minutes, with_parent) in zip(days, steps, strict=False):
+        begin = dt.datetime.combine(day, start)
+        end = min(begin + dt.timedelta(minutes=minutes), dt.datetime.combine(day, site.closes))
+        if end <= begin:
+            raise ValidationError(_("The sessions must start before the site closes."))
+        sessions.append(
+            SettlingInSession(
+                child=child, date=day, start=start, end=end.time(), with_parent=with_parent
+            )
+        )
+    child.settling_in_sessions.all().delete()
+    return SettlingInSession.objects.bulk_create(sessions)
+
+
+def family_access_record(*, family: Family, user: User, what: str) -> None:
+    FamilyAccess.objects.create(family=family, user=user, what=what)
+
+
+@transaction.atomic
+def family_erase(*, family: Family, user: User) -> Family:
+    """Remove the personal data of a family that left; keep what past reports count.
+
+    Kept: the site, postcode, the criteria (they feed the social mix of past months),
+    the care plans and the children's birth month. Removed: names, contact details,
+    kindcodes, notes, consent and the history of criteria and requests.
+    """
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.left_on is None:
+        raise ValidationError(
+            _("Only a family that left can be erased. Record the day it left first.")
+        )
+    family.reference = f"gewist-{family.pk}"
+    family.neighbourhood = ""
+    family.consent_date = None
+    family.consent_scope = ""
+    family.erased_at = timezone.now()
+    family.save()
+    family.guardians.all().delete()
+    family.criteria_records.all().delete()
+    for child in family.children.all():
+        child.first_name, child.last_name = _("Erased"), ""
+        child.reference = ""
+        child.kindcode = ""
+        child.birth_date = child.birth_date.replace(day=1)
+        child.allergies = child.diet = child.pickup_persons = child.staff_notes = ""
+        child.save()
+    CarePlanChange.objects.filter(plan__child__family=family).update(requested_by="", note="")
+    SettlingInSession.objects.filter(child__family=family).delete()
+    FamilyAccess.objects.create(family=family, user=user, what=FamilyAccess.What.ERASE)
+    return family
+
+
+def settling_in_template_ensure(*, site: Site) -> None:
+    if not site.settling_in_steps.exists():
+        SettlingInStep.objects.bulk_create(
+            SettlingInStep(site=site, position=index, minutes=minutes, with_parent=with_parent)
+            for index, (minutes, with_parent) in enumerate(DEFAULT_SETTLING_IN, start=1)
+        )
