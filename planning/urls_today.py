@@ -1,0 +1,3 @@
+"""URLs of planning.views.today."""
+
+urlpatterns: list = []
