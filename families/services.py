@@ -137,16 +137,21 @@ def care_plan_create(
     return plan
 
 
-def care_plan_snapshot(plan: CarePlan) -> dict:
+def pattern_snapshot(*, kind: str, start: dt.date, end: dt.date | None, pattern: Pattern) -> dict:
+    """A care plan as kept in its change history (JSON)."""
     return {
-        "kind": plan.kind,
-        "start": plan.start.isoformat(),
-        "end": plan.end.isoformat() if plan.end else None,
+        "kind": kind,
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
         "pattern": {
-            str(weekday): [f"{start:%H:%M}", f"{end:%H:%M}"]
-            for weekday, (start, end) in sorted(plan.pattern.items())
+            str(weekday): [f"{begin:%H:%M}", f"{until:%H:%M}"]
+            for weekday, (begin, until) in sorted(pattern.items())
         },
     }
+
+
+def care_plan_snapshot(plan: CarePlan) -> dict:
+    return pattern_snapshot(kind=plan.kind, start=plan.start, end=plan.end, pattern=plan.pattern)
 
 
 def care_plan_change_summary(before: dict, after: dict) -> str:
@@ -206,15 +211,7 @@ def care_plan_change(
             _("Someone changed this care plan in the meantime. Reload the page and try again.")
         )
     before = care_plan_snapshot(plan)
-    after = {
-        "kind": kind,
-        "start": start.isoformat(),
-        "end": end.isoformat() if end else None,
-        "pattern": {
-            str(weekday): [f"{s:%H:%M}", f"{e:%H:%M}"]
-            for weekday, (s, e) in sorted(pattern.items())
-        },
-    }
+    after = pattern_snapshot(kind=kind, start=start, end=end, pattern=pattern)
     summary = care_plan_change_summary(before, after)
     if not summary:
         raise ValidationError(_("Nothing was changed."))

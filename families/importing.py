@@ -1,0 +1,388 @@
+"""Import families from the Families CSV of DESIGN.md ("Data-exchange formats").
+
+One row per family, matched by site name and family reference; the row's guardian is the
+family's first guardian. All or nothing: every row is checked before anything is written,
+and a file with a bad row raises ValidationError naming each bad line and column. Importing
+the same file again writes nothing.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from elief.models import Organisation, Site
+from families.models import CRITERIA_FIELDS, CriteriaRecord, Family, Guardian
+
+COLUMNS = (
+    "site",
+    "family_ref",
+    "guardian_first_name",
+    "guardian_last_name",
+    "phone",
+    "email",
+    "postcode",
+    "home_languages",
+    "referrer",
+    "consent_date",
+    *CRITERIA_FIELDS,
+    "criteria_date",
+)
+YES = "yes"
+NO = "no"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Model field -> CSV column, so that the models' own validation names the column.
+FAMILY_COLUMNS = {"reference": "family_ref"}
+GUARDIAN_COLUMNS = {"first_name": "guardian_first_name", "last_name": "guardian_last_name"}
+CRITERIA_AND_DATE = frozenset({*CRITERIA_FIELDS, "criteria_date"})
+
+
+@dataclass
+class FamiliesImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class _Record:
+    """A data row of the file: its line, its values by column, and a problem of its shape."""
+
+    line: int
+    values: dict[str, str]
+    shape_error: str | None = None
+
+
+@dataclass
+class _Row:
+    """A checked row and what writing it takes."""
+
+    family: Family
+    guardian: Guardian
+    created: bool
+    family_changes: list[str]
+    guardian_changed: bool
+
+    @property
+    def criteria_changed(self) -> bool:
+        return self.created or bool(CRITERIA_AND_DATE.intersection(self.family_changes))
+
+
+class _Problems:
+    """The problems of one row in the order of the columns, one a column.
+
+    The first message of a column is the most telling: a model runs its field's own
+    validators (the postcode's four digits) before the generic length check.
+    """
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, column: str | None, message: str) -> None:
+        if column is None or all(column != found for found, _message in self.found):
+            self.found.append((column, str(message)))
+
+    def messages(self) -> list[str]:
+        position = {column: index for index, column in enumerate(COLUMNS)}
+        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
+        return [_line_error(self.line, message, column) for column, message in ordered]
+
+
+@transaction.atomic
+def families_import(*, rows: str | Iterable[Mapping[str, str | None]]) -> FamiliesImportResult:
+    """Create or update the families of a Families CSV.
+
+    `rows` is the text of the file, or its rows as mappings from column to value, such as
+    csv.DictReader gives (line 1 is the header, so the first row is line 2). A bad file
+    raises ValidationError with one message per problem, e.g. "line 3, postcode: A Belgian
+    postcode has four digits.", and nothing is written. A family gets a new CriteriaRecord
+    only when its criteria or their date change.
+    """
+    header_line, header, records = (
+        _parse_csv(rows) if isinstance(rows, str) else _from_mappings(rows)
+    )
+    errors = _header_errors(header_line, header)
+    if errors:
+        # Without the right columns every row would be wrong: report the header only.
+        raise ValidationError(errors)
+    checked = _check(records)
+    result = FamiliesImportResult()
+    for row in checked:
+        _write(row)
+        if row.created:
+            result.created += 1
+        elif row.family_changes or row.guardian_changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _line_error(line: int, message: str, column: str | None = None) -> str:
+    if column is None:
+        return _("line %(line)d: %(message)s") % {"line": line, "message": message}
+    return _("line %(line)d, %(column)s: %(message)s") % {
+        "line": line,
+        "column": column,
+        "message": message,
+    }
+
+
+def _parse_csv(text: str) -> tuple[int, list[str], list[_Record]]:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] | None = None
+    header_line = 1
+    records: list[_Record] = []
+    line = 0
+    try:
+        for cells in reader:
+            # A quoted value may span lines: a row is numbered by the line it starts on.
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                # Blank lines, and rows of bare commas that spreadsheets leave at the end.
+                continue
+            if header is None:
+                header, header_line = [name.strip() for name in cells], start
+                continue
+            record = _Record(start, dict(zip(header, cells, strict=False)))
+            if len(cells) != len(header):
+                record.shape_error = _(
+                    "the row has %(values)d values, the header %(columns)d columns."
+                ) % {"values": len(cells), "columns": len(header)}
+            records.append(record)
+    except csv.Error as error:
+        raise ValidationError([_line_error(reader.line_num, str(error))]) from None
+    if header is None:
+        raise ValidationError([_("The file is empty: it has no header row.")])
+    return header_line, header, records
+
+
+def _from_mappings(
+    rows: Iterable[Mapping[str, str | None]],
+) -> tuple[int, list[str], list[_Record]]:
+    header: list[str] | None = None
+    records: list[_Record] = []
+    for index, row in enumerate(rows):
+        if header is None:
+            header = [name.strip() for name in row if name is not None]
+        # csv.DictReader files surplus values under None and fills missing ones with None.
+        values = {name.strip(): value or "" for name, value in row.items() if name is not None}
+        if not any(value.strip() for value in values.values()):
+            continue
+        record = _Record(index + 2, values)
+        if None in row or None in row.values() or set(values) != set(header):
+            record.shape_error = _("the row has not as many values as the header has columns.")
+        records.append(record)
+    if header is None:
+        raise ValidationError([_("The file is empty: it has no header row.")])
+    return 1, header, records
+
+
+def _header_errors(line: int, header: list[str]) -> list[str]:
+    if len(header) == 1 and ";" in header[0]:
+        # Spreadsheets with a Belgian locale save "CSV" with semicolons.
+        return [_line_error(line, _("the values are separated by ';'; the format uses commas."))]
+    problems = [
+        (_("columns named twice: %(columns)s"), sorted({n for n in header if header.count(n) > 1})),
+        (_("missing columns: %(columns)s"), [name for name in COLUMNS if name not in header]),
+        (_("unknown columns: %(columns)s"), [name for name in header if name not in COLUMNS]),
+    ]
+    return [
+        # An unnamed column (a trailing comma) is shown as "".
+        _line_error(line, message % {"columns": ", ".join(name or '""' for name in columns)})
+        for message, columns in problems
+        if columns
+    ]
+
+
+def _check(records: list[_Record]) -> list[_Row]:
+    for record in records:
+        record.values = {name: value.strip() for name, value in record.values.items()}
+    # Rows of the wrong shape are reported as such; the lookups use only the others.
+    whole = [record for record in records if record.shape_error is None]
+    sites = {
+        site.name: site
+        for site in Site.objects.filter(name__in={record.values["site"] for record in whole})
+    }
+    organisations = {
+        organisation.name: organisation
+        for organisation in Organisation.objects.filter(
+            name__in={record.values["referrer"] for record in whole}
+        )
+    }
+    # Locked until the import ends, so that a family edited in the browser meanwhile is not
+    # overwritten with what was compared against its values before the edit.
+    families = {
+        (family.site_id, family.reference): family
+        for family in Family.objects.select_for_update().filter(
+            site__in=sites.values(),
+            reference__in={record.values["family_ref"] for record in whole},
+        )
+    }
+    first_guardians: dict[int, Guardian] = {}
+    for guardian in Guardian.objects.filter(family__in=families.values()).order_by(
+        "family_id", "pk"
+    ):
+        first_guardians.setdefault(guardian.family_id, guardian)
+
+    errors: list[str] = []
+    checked: list[_Row] = []
+    first_line_of: dict[tuple[str, str], int] = {}
+    for record in records:
+        if record.shape_error:
+            errors.append(_line_error(record.line, record.shape_error))
+            continue
+        values = record.values
+        problems = _Problems(record.line)
+
+        site_name, reference = values["site"], values["family_ref"]
+        site = sites.get(site_name)
+        if not site_name:
+            problems.add("site", _("A site is required."))
+        elif site is None:
+            problems.add("site", _("There is no site named %(name)r.") % {"name": site_name})
+        if reference:
+            first_line = first_line_of.setdefault((site_name, reference), record.line)
+            if first_line != record.line:
+                problems.add(
+                    "family_ref",
+                    _("%(reference)r appears twice for site %(site)s (first on line %(line)d).")
+                    % {"reference": reference, "site": site_name, "line": first_line},
+                )
+
+        family_values = _family_values(values, organisations, problems)
+        family = families.get((site.pk, reference)) if site is not None else None
+        created = family is None
+        if created:
+            family = Family(site=site, reference=reference)
+        elif family.is_erased:
+            problems.add(
+                "family_ref",
+                _("The family %(reference)r was erased; it is not imported again.")
+                % {"reference": reference},
+            )
+        family_changes = [
+            name for name, value in family_values.items() if _differs(family, name, value)
+        ]
+        for name in family_changes:
+            setattr(family, name, family_values[name])
+        _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+
+        guardian_values = _guardian_values(values)
+        guardian = first_guardians.get(family.pk)
+        guardian_changed = guardian is None or any(
+            getattr(guardian, name) != value for name, value in guardian_values.items()
+        )
+        if guardian is None:
+            guardian = Guardian(**guardian_values)
+        else:
+            for name, value in guardian_values.items():
+                setattr(guardian, name, value)
+        _clean(guardian, exclude=["family"], columns=GUARDIAN_COLUMNS, problems=problems)
+
+        if problems.found:
+            errors += problems.messages()
+        else:
+            checked.append(_Row(family, guardian, created, family_changes, guardian_changed))
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _family_values(
+    values: dict[str, str], organisations: dict[str, Organisation], problems: _Problems
+) -> dict:
+    """The family's fields from a row; a value that does not parse is left out."""
+    parsed: dict = {"postcode": values["postcode"], "referrer": None}
+    if values["referrer"]:
+        parsed["referrer"] = organisations.get(values["referrer"])
+        if parsed["referrer"] is None:
+            problems.add(
+                "referrer",
+                _("There is no partner organisation named %(name)r.")
+                % {"name": values["referrer"]},
+            )
+    for name in CRITERIA_FIELDS:
+        answer = values[name].lower()
+        if answer in (YES, NO):
+            parsed[name] = answer == YES
+        else:
+            problems.add(name, _("Use yes or no, not %(value)r.") % {"value": values[name]})
+    for name in ("consent_date", "criteria_date"):
+        parsed[name] = None
+        if values[name]:
+            try:
+                # fromisoformat alone would take 20260105 and 2026-W02-1 as well.
+                if not ISO_DATE.match(values[name]):
+                    raise ValueError(values[name])
+                parsed[name] = dt.date.fromisoformat(values[name])
+            except ValueError:
+                problems.add(
+                    name,
+                    _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": values[name]},
+                )
+                del parsed[name]
+    return parsed
+
+
+def _differs(family: Family, name: str, value) -> bool:
+    if name == "referrer":
+        # By id: loading each family's organisation would cost a query a row.
+        return family.referrer_id != (value.pk if value else None)
+    return getattr(family, name) != value
+
+
+def _guardian_values(values: dict[str, str]) -> dict[str, str]:
+    languages = [language.strip() for language in values["home_languages"].split(";")]
+    return {
+        "first_name": values["guardian_first_name"],
+        "last_name": values["guardian_last_name"],
+        "phone": values["phone"],
+        "email": values["email"],
+        "home_languages": "; ".join(language for language in languages if language),
+    }
+
+
+def _clean(
+    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: _Problems
+) -> None:
+    """The model's own validation, its messages named by CSV column.
+
+    The foreign keys were looked up already, so their checks (a query each) are skipped;
+    so is the uniqueness of the family reference, which the lookup and the file's own
+    duplicate check settle.
+    """
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as invalid:
+        for name, messages in invalid.message_dict.items():
+            for message in messages:
+                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
+
+
+def _write(row: _Row) -> None:
+    family = row.family
+    if row.created:
+        family.save()
+    elif row.family_changes:
+        family.save(update_fields=[*row.family_changes, "updated_at"])
+    if row.guardian_changed:
+        row.guardian.family = family
+        row.guardian.save()
+    if row.criteria_changed:
+        # family.vulnerable was derived from these criteria by save().
+        CriteriaRecord.objects.create(
+            family=family,
+            criteria_date=family.criteria_date,
+            values={name: getattr(family, name) for name in CRITERIA_FIELDS},
+            vulnerable=family.vulnerable,
+            recorded_by=None,
+        )
