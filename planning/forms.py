@@ -2,9 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from elief.models import Site, SiteSettings
-from planning.models import LEGAL_MAX_CAPACITY
+from planning.models import LEGAL_MAX_CAPACITY, PlaceType
 
 # The settings a configuration file may give; the others keep their defaults.
 SETTINGS_FIELDS = [
@@ -68,3 +69,70 @@ class GroupConfigForm(forms.Form):
 class ClosingDayConfigForm(forms.Form):
     date = forms.DateField(input_formats=["%Y-%m-%d"])
     reason = forms.CharField(max_length=100, required=False)
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+
+
+class BookingForm(forms.Form):
+    """Book a child on the day plan; a reason lets a coordinator book beyond the limit."""
+
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
+    end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
+    place_type = forms.ChoiceField(
+        label=_("Place"), choices=PlaceType.choices, initial=PlaceType.OCCASIONAL
+    )
+    settling_in = forms.BooleanField(label=_("Settling-in session"), required=False)
+    override_reason = forms.CharField(
+        label=_("Reason to book anyway"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only needed when the overflow risk is above the site's maximum."),
+    )
+
+    def __init__(self, *args, children, site: Site, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["child"].label_from_instance = lambda child: (
+            f"{child.first_name} {child.last_name} · {child.family.reference}"
+        )
+        self.site = site
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end <= start:
+                self.add_error("end", _("The day must end after it starts."))
+            elif start < self.site.opens or end > self.site.closes:
+                self.add_error(
+                    "start",
+                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
+                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
+                )
+        return cleaned
+
+
+class BookingMoveForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
+    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
+    end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    override_reason = forms.CharField(label=_("Reason to book anyway"), required=False)
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            self.add_error("end", _("The day must end after it starts."))
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

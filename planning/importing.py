@@ -1,0 +1,700 @@
+"""Import bookings and attendance from the Plan CSV of DESIGN.md ("Data-exchange formats").
+
+One row per booking, identified by its child and date; the child by its family's reference
+and its own reference, both created when missing. All or nothing: every row is checked
+before anything is written, and a file with a bad row raises ValidationError naming each
+bad line and column. Importing the same file again writes nothing.
+
+The rows are a spreadsheet's plan or its history, so the acceptance rule of new bookings
+(the overflow risk) does not apply: the file says what was booked and what happened.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elief.calendar import weekday_name
+from elief.models import Site
+from families.models import Child, Family
+from planning import rules
+from planning.models import AbsenceCode, Booking, BookingChange, Group
+from planning.services import _snapshot, absence_codes_ensure
+
+COLUMNS = (
+    "site",
+    "group",
+    "family_ref",
+    "child_ref",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "date",
+    "start",
+    "end",
+    "place_type",
+    "outcome",
+    "arrived",
+    "left",
+    "absence_code",
+)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# HH:MM; spreadsheets drop the leading zero of 8:30, which is taken as well.
+CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+IMPORTED = "imported"
+
+# The booking's fields a row sets; the others (settling-in, care plan, reason) stay.
+BOOKING_FIELDS = (
+    "group",
+    "start",
+    "end",
+    "place_type",
+    "outcome",
+    "arrived",
+    "left",
+    "absence_code",
+)
+CHILD_FIELDS = ("first_name", "last_name", "birth_date")
+# Model field -> CSV column, so that the models' own validation names the column.
+FAMILY_COLUMNS = {"reference": "family_ref"}
+CHILD_COLUMNS = {"reference": "child_ref"}
+
+
+@dataclass
+class PlanImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    families_created: int = 0
+    children_created: int = 0
+    children_updated: int = 0
+
+
+@dataclass
+class _Record:
+    """A data row of the file: its line, its values by column, and a problem of its shape."""
+
+    line: int
+    values: dict[str, str]
+    shape_error: str | None = None
+
+
+@dataclass
+class _ChildEntry:
+    """A child as the file has it: its first line and the values every row must repeat."""
+
+    line: int
+    child: Child
+    values: dict[str, object]
+
+
+@dataclass
+class _Plan:
+    """What writing a checked file takes."""
+
+    families: list[Family] = field(default_factory=list)
+    new_children: list[Child] = field(default_factory=list)
+    changed_children: list[Child] = field(default_factory=list)
+    new_bookings: list[Booking] = field(default_factory=list)
+    # (booking, its snapshot before the import)
+    changed_bookings: list[tuple[Booking, dict]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class _Problems:
+    """The problems of one row in the order of the columns, one a column.
+
+    The first message of a column is the most telling: a value that does not parse is
+    reported as such, not again by the model as a missing value.
+    """
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, column: str | None, message: str) -> None:
+        if column is None or all(column != found for found, _message in self.found):
+            self.found.append((column, str(message)))
+
+    def has(self, column: str) -> bool:
+        return any(column == found for found, _message in self.found)
+
+    def messages(self) -> list[str]:
+        position = {column: index for index, column in enumerate(COLUMNS)}
+        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
+        return [_line_error(self.line, message, column) for column, message in ordered]
+
+
+@transaction.atomic
+def plan_import(*, text: str) -> PlanImportResult:
+    """Create or update the bookings of a Plan CSV, with their families and children.
+
+    `text` is the content of the file (a byte order mark is allowed); line 1 is the
+    header, so the first row is line 2. A bad file raises ValidationError with one message
+    per problem, e.g. "line 3, end: The end must come after the start (12:00).", and
+    nothing is written. A booking that changes gets a new version and a BookingChange
+    "imported" with its values before and after; an unchanged one is not touched.
+    """
+    header_line, header, records = _parse_csv(text)
+    errors = _header_errors(header_line, header)
+    if errors:
+        # Without the right columns every row would be wrong: report the header only.
+        raise ValidationError(errors)
+    plan = _check(records)
+    _write(plan)
+    return PlanImportResult(
+        created=len(plan.new_bookings),
+        updated=len(plan.changed_bookings),
+        unchanged=plan.unchanged,
+        families_created=len(plan.families),
+        children_created=len(plan.new_children),
+        children_updated=len(plan.changed_children),
+    )
+
+
+def _line_error(line: int, message: str, column: str | None = None) -> str:
+    if column is None:
+        return _("line %(line)d: %(message)s") % {"line": line, "message": message}
+    return _("line %(line)d, %(column)s: %(message)s") % {
+        "line": line,
+        "column": column,
+        "message": message,
+    }
+
+
+def _parse_csv(text: str) -> tuple[int, list[str], list[_Record]]:
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] | None = None
+    header_line = 1
+    records: list[_Record] = []
+    line = 0
+    try:
+        for cells in reader:
+            # A quoted value may span lines: a row is numbered by the line it starts on.
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                # Blank lines, and rows of bare commas that spreadsheets leave at the end.
+                continue
+            if header is None:
+                header, header_line = [name.strip() for name in cells], start
+                continue
+            record = _Record(start, dict(zip(header, cells, strict=False)))
+            if len(cells) != len(header):
+                record.shape_error = _(
+                    "the row has %(values)d values, the header %(columns)d columns."
+                ) % {"values": len(cells), "columns": len(header)}
+            records.append(record)
+    except csv.Error as error:
+        raise ValidationError([_line_error(reader.line_num, str(error))]) from None
+    if header is None:
+        raise ValidationError([_("The file is empty: it has no header row.")])
+    return header_line, header, records
+
+
+def _header_errors(line: int, header: list[str]) -> list[str]:
+    if len(header) == 1 and ";" in header[0]:
+        # Spreadsheets with a Belgian locale save "CSV" with semicolons.
+        return [_line_error(line, _("the values are separated by ';'; the format uses commas."))]
+    problems = [
+        (_("columns named twice: %(columns)s"), sorted({n for n in header if header.count(n) > 1})),
+        (_("missing columns: %(columns)s"), [name for name in COLUMNS if name not in header]),
+        (_("unknown columns: %(columns)s"), [name for name in header if name not in COLUMNS]),
+    ]
+    return [
+        _line_error(line, message % {"columns": ", ".join(columns)})
+        for message, columns in problems
+        if columns
+    ]
+
+
+# Values
+
+
+def _parse_date(value: str) -> dt.date | None:
+    # fromisoformat alone would take 20260105 and 2026-W02-1 as well.
+    if not ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _parse_time(value: str) -> dt.time | None:
+    match = CLOCK_TIME.match(value)
+    if match is None:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _date_of(values: dict[str, str], column: str, problems: _Problems) -> dt.date | None:
+    value = values[column]
+    if not value:
+        problems.add(column, _("A date is required."))
+        return None
+    parsed = _parse_date(value)
+    if parsed is None:
+        problems.add(column, _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": value})
+    return parsed
+
+
+def _time_of(
+    values: dict[str, str], column: str, problems: _Problems, *, required: bool
+) -> dt.time | None:
+    value = values[column]
+    if not value:
+        if required:
+            problems.add(column, _("A time is required."))
+        return None
+    parsed = _parse_time(value)
+    if parsed is None:
+        problems.add(column, _("%(value)r is no time of the form HH:MM.") % {"value": value})
+    return parsed
+
+
+def _choice_of(
+    values: dict[str, str], column: str, choices: tuple[str, ...], problems: _Problems
+) -> str | None:
+    value = values[column].lower()
+    if value in choices:
+        return value
+    problems.add(
+        column,
+        _("Use one of %(choices)s, not %(value)r.")
+        % {"choices": ", ".join(choices), "value": values[column]},
+    )
+    return None
+
+
+# Checking
+
+
+@dataclass
+class _Lookups:
+    """Everything the rows refer to, fetched in a fixed number of queries."""
+
+    sites: dict[str, Site]
+    groups: dict[tuple[int, str], Group]
+    codes: dict[tuple[int, str], AbsenceCode]
+    closed: dict[int, dict[dt.date, str]]
+    families: dict[tuple[int, str], Family]
+    children: dict[tuple[int, str], Child]
+    bookings: dict[tuple[int, dt.date], list[Booking]]
+
+
+def _lookups(records: list[_Record]) -> _Lookups:
+    sites = {
+        site.name: site
+        for site in Site.objects.filter(name__in={record.values["site"] for record in records})
+    }
+    groups = {
+        (group.site_id, group.name): group
+        for group in Group.objects.filter(
+            site__in=sites.values(), name__in={record.values["group"] for record in records}
+        )
+    }
+    codes = {}
+    for site in sites.values():
+        # The defaults (respijtdag, ziek, andere) exist at every site that takes plans;
+        # creating them here is undone with the rest when the file is refused.
+        codes.update(((site.pk, code.code), code) for code in absence_codes_ensure(site=site))
+    dates = [day for record in records if (day := _parse_date(record.values["date"]))]
+    closed = (
+        {site.pk: site.closing_dates(min(dates), max(dates)) for site in sites.values()}
+        if dates
+        else {}
+    )
+    families = {
+        (family.site_id, family.reference): family
+        for family in Family.objects.filter(
+            site__in=sites.values(),
+            reference__in={record.values["family_ref"] for record in records},
+        )
+    }
+    children = {
+        (child.family_id, child.reference): child
+        for child in Child.objects.filter(
+            family__in=families.values(),
+            reference__in={record.values["child_ref"] for record in records},
+        ).exclude(reference="")
+    }
+    bookings: dict[tuple[int, dt.date], list[Booking]] = defaultdict(list)
+    if dates and children:
+        # Locked until the import ends, so that a booking checked in from the browser
+        # meanwhile is not overwritten with what was compared against before the check-in.
+        for booking in (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("group", "absence_code")
+            .filter(child__in=children.values(), date__range=(min(dates), max(dates)))
+            .order_by("pk")
+        ):
+            bookings[booking.child_id, booking.date].append(booking)
+    return _Lookups(sites, groups, codes, closed, families, children, bookings)
+
+
+def _check(records: list[_Record]) -> _Plan:
+    for record in records:
+        record.values = {name: value.strip() for name, value in record.values.items()}
+    # Rows of the wrong shape are reported as such; the lookups use only the others.
+    whole = [record for record in records if record.shape_error is None]
+    found = _lookups(whole)
+
+    errors: list[str] = []
+    plan = _Plan()
+    families: dict[tuple[int, str], Family] = {}
+    children: dict[tuple[int, str, str], _ChildEntry] = {}
+    first_line_of: dict[tuple, int] = {}
+    now = timezone.now()
+    for record in records:
+        if record.shape_error:
+            errors.append(_line_error(record.line, record.shape_error))
+            continue
+        values = record.values
+        problems = _Problems(record.line)
+
+        site = _site_of(values, found, problems)
+        group = _group_of(values, site, found, problems)
+        day = _date_of(values, "date", problems)
+        booking_values = _booking_values(values, site, found, problems)
+        if site is not None and day is not None:
+            _check_open(site, day, found, problems)
+        if group is not None:
+            booking_values["group"] = group
+
+        family = _family_of(values, site, found, families, problems)
+        entry = _child_of(values, family, site, found, children, problems)
+        if entry is not None and day is not None:
+            birth_date = entry.values["birth_date"]
+            if isinstance(birth_date, dt.date) and day < birth_date:
+                problems.add(
+                    "date",
+                    _("The child is born on %(birth)s, after this day.")
+                    % {"birth": birth_date.isoformat()},
+                )
+        if day is not None and values["family_ref"] and values["child_ref"]:
+            key = (values["site"], values["family_ref"], values["child_ref"], day)
+            first_line = first_line_of.setdefault(key, record.line)
+            if first_line != record.line:
+                problems.add(
+                    "date",
+                    _(
+                        "The child %(child)r of family %(family)r is booked twice on %(day)s "
+                        "(first on line %(line)d)."
+                    )
+                    % {
+                        "child": values["child_ref"],
+                        "family": values["family_ref"],
+                        "day": day.isoformat(),
+                        "line": first_line,
+                    },
+                )
+
+        if problems.found:
+            errors += problems.messages()
+            continue
+        _plan_booking(plan, entry.child, day, booking_values, found, now)
+    if errors:
+        raise ValidationError(errors)
+    plan.families = [family for family in families.values() if family.pk is None]
+    for entry in children.values():
+        if entry.child.pk is None:
+            plan.new_children.append(entry.child)
+        elif any(getattr(entry.child, name) != entry.values[name] for name in CHILD_FIELDS):
+            for name in CHILD_FIELDS:
+                setattr(entry.child, name, entry.values[name])
+            plan.changed_children.append(entry.child)
+    return plan
+
+
+def _site_of(values: dict[str, str], found: _Lookups, problems: _Problems) -> Site | None:
+    name = values["site"]
+    if not name:
+        problems.add("site", _("A site is required."))
+        return None
+    site = found.sites.get(name)
+    if site is None:
+        problems.add("site", _("There is no site named %(name)r.") % {"name": name})
+    return site
+
+
+def _group_of(
+    values: dict[str, str], site: Site | None, found: _Lookups, problems: _Problems
+) -> Group | None:
+    name = values["group"]
+    if not name:
+        problems.add("group", _("A group is required."))
+        return None
+    if site is None:
+        return None
+    group = found.groups.get((site.pk, name))
+    if group is None:
+        problems.add(
+            "group",
+            _("Site %(site)s has no group named %(name)r.") % {"site": site.name, "name": name},
+        )
+    return group
+
+
+def _check_open(site: Site, day: dt.date, found: _Lookups, problems: _Problems) -> None:
+    closed = found.closed.get(site.pk, {})
+    if day in closed:
+        reason = closed[day] or _("closing day")
+    elif day.isoweekday() not in site.weekdays:
+        reason = weekday_name(day.isoweekday())
+    else:
+        return
+    problems.add(
+        "date",
+        _("Site %(site)s is closed on %(day)s (%(reason)s).")
+        % {"site": site.name, "day": day.isoformat(), "reason": reason},
+    )
+
+
+def _booking_values(
+    values: dict[str, str], site: Site | None, found: _Lookups, problems: _Problems
+) -> dict:
+    """The booking's fields from a row; a value that does not parse is left out."""
+    start = _time_of(values, "start", problems, required=True)
+    end = _time_of(values, "end", problems, required=True)
+    if start is not None and end is not None and end <= start:
+        problems.add(
+            "end",
+            _("The end must come after the start (%(start)s).") % {"start": values["start"]},
+        )
+    place_type = _choice_of(values, "place_type", rules.PLACE_TYPES, problems)
+    outcome = _choice_of(values, "outcome", rules.OUTCOMES, problems)
+
+    arrived = _time_of(values, "arrived", problems, required=outcome == rules.PRESENT)
+    left = _time_of(values, "left", problems, required=False)
+    if outcome is not None and outcome != rules.PRESENT:
+        for column in ("arrived", "left"):
+            if values[column]:
+                problems.add(
+                    column,
+                    _(
+                        "Only a present child has arrival and departure times, not a %(outcome)s "
+                        "booking."
+                    )
+                    % {"outcome": outcome},
+                )
+    if arrived is not None and left is not None and left <= arrived:
+        problems.add(
+            "left",
+            _("The departure must come after the arrival (%(arrived)s).")
+            % {"arrived": values["arrived"]},
+        )
+
+    code = values["absence_code"]
+    absence_code = None
+    if outcome == rules.EXCUSED and not code:
+        problems.add("absence_code", _("An excused absence needs an absence code."))
+    elif outcome is not None and outcome != rules.EXCUSED and code:
+        problems.add("absence_code", _("Only an excused absence has an absence code."))
+    elif code and site is not None:
+        absence_code = found.codes.get((site.pk, code))
+        if absence_code is None:
+            known = sorted(c for site_pk, c in found.codes if site_pk == site.pk)
+            problems.add(
+                "absence_code",
+                _("Site %(site)s has no absence code %(code)r; it has %(codes)s.")
+                % {"site": site.name, "code": code, "codes": ", ".join(known)},
+            )
+    return {
+        "start": start,
+        "end": end,
+        "place_type": place_type,
+        "outcome": outcome,
+        "arrived": arrived,
+        "left": left,
+        "absence_code": absence_code,
+    }
+
+
+def _family_of(
+    values: dict[str, str],
+    site: Site | None,
+    found: _Lookups,
+    families: dict[tuple[int, str], Family],
+    problems: _Problems,
+) -> Family | None:
+    reference = values["family_ref"]
+    if not reference:
+        problems.add("family_ref", _("A family reference is required."))
+        return None
+    if site is None:
+        return None
+    key = (site.pk, reference)
+    if key in families:
+        family = families[key]
+    else:
+        family = found.families.get(key) or Family(site=site, reference=reference)
+        families[key] = family
+        if family.pk is None:
+            _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+    if family.is_erased:
+        problems.add(
+            "family_ref",
+            _("The family %(reference)r was erased; it is not imported again.")
+            % {"reference": reference},
+        )
+    return family
+
+
+def _child_of(
+    values: dict[str, str],
+    family: Family | None,
+    site: Site | None,
+    found: _Lookups,
+    children: dict[tuple[int, str, str], _ChildEntry],
+    problems: _Problems,
+) -> _ChildEntry | None:
+    reference = values["child_ref"]
+    if not reference:
+        problems.add("child_ref", _("A child reference is required."))
+    birth_date = _date_of(values, "birth_date", problems)
+    child_values = {
+        "first_name": values["first_name"],
+        "last_name": values["last_name"],
+        "birth_date": birth_date,
+    }
+    # Checked with the file's values; an existing child takes them only once the file is good.
+    candidate = Child(family=family, reference=reference, **child_values)
+    _clean(candidate, exclude=["family"], columns=CHILD_COLUMNS, problems=problems)
+    if family is None or site is None or not reference:
+        return None
+    key = (site.pk, values["family_ref"], reference)
+    entry = children.get(key)
+    if entry is not None:
+        # Every row of a child repeats its name and birth date; two versions would make
+        # the outcome depend on the order of the rows.
+        for name in CHILD_FIELDS:
+            if not problems.has(name) and child_values[name] != entry.values[name]:
+                problems.add(
+                    name,
+                    _("%(value)r differs from line %(line)d for the same child.")
+                    % {"value": values[name], "line": entry.line},
+                )
+        return entry
+    if any(problems.has(name) for name in CHILD_FIELDS):
+        return None
+    existing = found.children.get((family.pk, reference)) if family.pk else None
+    entry = _ChildEntry(problems.line, existing or candidate, child_values)
+    children[key] = entry
+    return entry
+
+
+def _clean(
+    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: _Problems
+) -> None:
+    """The model's own validation, its messages named by CSV column.
+
+    The foreign keys were looked up already, so their checks (a query each) are skipped;
+    so is uniqueness, which the lookups and the file's own duplicate check settle.
+    """
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as invalid:
+        for name, messages in invalid.message_dict.items():
+            for message in messages:
+                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
+
+
+def _match(existing: list[Booking], values: dict) -> Booking | None:
+    """The booking a row stands for among the child's bookings of the day.
+
+    The live one if there is one (there is at most one); otherwise a cancelled one,
+    preferably one that already holds the row's values, so that importing again finds it.
+    """
+    live = [booking for booking in existing if booking.outcome != rules.CANCELLED]
+    if live:
+        return live[0]
+    for booking in existing:
+        if _fields(booking) == _fields_of(values):
+            return booking
+    return existing[-1] if existing else None
+
+
+def _fields(booking: Booking) -> tuple:
+    return (
+        booking.group_id,
+        booking.start,
+        booking.end,
+        booking.place_type,
+        booking.outcome,
+        booking.arrived,
+        booking.left,
+        booking.absence_code_id,
+    )
+
+
+def _fields_of(values: dict) -> tuple:
+    return (
+        values["group"].pk,
+        values["start"],
+        values["end"],
+        values["place_type"],
+        values["outcome"],
+        values["arrived"],
+        values["left"],
+        values["absence_code"].pk if values["absence_code"] else None,
+    )
+
+
+def _plan_booking(
+    plan: _Plan, child: Child, day: dt.date, values: dict, found: _Lookups, now: dt.datetime
+) -> None:
+    existing = found.bookings.get((child.pk, day), []) if child.pk else []
+    booking = _match(existing, values)
+    if booking is None:
+        plan.new_bookings.append(Booking(child=child, date=day, **values))
+        return
+    if _fields(booking) == _fields_of(values):
+        plan.unchanged += 1
+        return
+    before = _snapshot(booking)
+    for name, value in values.items():
+        setattr(booking, name, value)
+    booking.version += 1
+    # bulk_update leaves auto_now alone.
+    booking.updated_at = now
+    plan.changed_bookings.append((booking, before))
+
+
+# Writing
+
+
+def _write(plan: _Plan) -> None:
+    for family in plan.families:
+        family.save()
+    for child in plan.new_children:
+        # The family may be new: save() takes its primary key now that it has one.
+        child.save()
+    for child in plan.changed_children:
+        child.save(update_fields=list(CHILD_FIELDS))
+    Booking.objects.bulk_create(plan.new_bookings)
+    changed = [booking for booking, _before in plan.changed_bookings]
+    Booking.objects.bulk_update(changed, [*BOOKING_FIELDS, "version", "updated_at"])
+    BookingChange.objects.bulk_create(
+        [
+            *(
+                BookingChange(booking=booking, action=IMPORTED, after=_snapshot(booking))
+                for booking in plan.new_bookings
+            ),
+            *(
+                BookingChange(
+                    booking=booking, action=IMPORTED, before=before, after=_snapshot(booking)
+                )
+                for booking, before in plan.changed_bookings
+            ),
+        ]
+    )

@@ -1,0 +1,342 @@
+"""The coordinator's day plan (planbord): one site, one day, all groups; and the week."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from elief.models import Role, Site
+from elief.scoping import role_required, site_for_user, sites_for
+from families.models import Child
+from planning import rules, selectors, services
+from planning.forms import BookingForm, BookingMoveForm, VersionForm
+from planning.models import Booking, PlaceType
+
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+def _day(request: HttpRequest) -> dt.date:
+    day = parse_date(request.GET.get("dag", "") or "") if request.GET.get("dag") else None
+    return day or timezone.localdate()
+
+
+def _children(site: Site):
+    return (
+        Child.objects.filter(family__site=site, family__erased_at__isnull=True)
+        .select_related("family")
+        .order_by("first_name", "last_name")
+    )
+
+
+def _plan_url(site: Site, day: dt.date) -> str:
+    return f"{reverse('planning:dayplan_site', args=[site.pk])}?dag={day.isoformat()}"
+
+
+def _render_plan(
+    request: HttpRequest,
+    *,
+    site: Site,
+    day: dt.date,
+    forms: dict | None = None,
+    flash: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole page, or for htmx only the plan: every action changes the figures."""
+    plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
+    children = _children(site)
+    forms = forms or {}
+    for group_day in plan.groups:
+        group_day.form = forms.get(group_day.group.pk) or BookingForm(
+            children=children,
+            site=site,
+            prefix=f"g{group_day.group.pk}",
+            initial={
+                "start": dt.time(8, 30),
+                "end": dt.time(16, 30),
+                "place_type": PlaceType.OCCASIONAL,
+            },
+        )
+        group_day.flash = (flash or {}).get(group_day.group.pk)
+    context = {
+        "plan": plan,
+        "site": site,
+        "day": day,
+        "sites": sites_for(request.user),
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "today": timezone.localdate(),
+        "groups": [group_day.group for group_day in plan.groups],
+        "plan_url": _plan_url(site, day),
+    }
+    template = "planning/dayplan.html#plan" if request.htmx else "planning/dayplan.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@coordinator_only
+def dayplan(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
+    if site_id is None:
+        site = sites_for(request.user).first()
+        if site is None:
+            return render(request, "planning/no_site.html")
+        return redirect(_plan_url(site, _day(request)))
+    site = site_for_user(request.user, site_id)
+    return _render_plan(request, site=site, day=_day(request))
+
+
+def _after_action(
+    request: HttpRequest,
+    *,
+    site: Site,
+    day: dt.date,
+    group_id: int,
+    level: str,
+    text: str,
+    undo: Booking | None = None,
+) -> HttpResponse:
+    if request.htmx:
+        return _render_plan(
+            request,
+            site=site,
+            day=day,
+            flash={group_id: {"level": level, "text": text, "undo": undo}},
+        )
+    getattr(messages, level)(request, text)
+    return redirect(_plan_url(site, day))
+
+
+@require_POST
+@coordinator_only
+def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = selectors.group_for_user(user=request.user, group_id=group_id)
+    site = group.site
+    day = _day(request)
+    form = BookingForm(request.POST, children=_children(site), site=site, prefix=f"g{group.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                child=data["child"],
+                group=group,
+                day=day,
+                start=data["start"],
+                end=data["end"],
+                place_type=data["place_type"],
+                settling_in=data["settling_in"],
+                override_reason=data["override_reason"],
+                user=request.user,
+            )
+        except services.BookingRefused as refusal:
+            form.refusal = refusal
+            form.add_error("override_reason", refusal.messages[0])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            text = _("%(name)s booked %(start)s–%(end)s.") % {
+                "name": booking.child.first_name,
+                "start": f"{booking.start:%H:%M}",
+                "end": f"{booking.end:%H:%M}",
+            }
+            if booking.override_reason:
+                text += " " + _("Booked beyond the overbooking limit; the reason is recorded.")
+            return _after_action(
+                request, site=site, day=day, group_id=group.pk, level="success", text=text
+            )
+    if not request.htmx:
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_plan_url(site, day))
+    return _render_plan(request, site=site, day=day, forms={group.pk: form}, status=422)
+
+
+def _booking_action(request: HttpRequest, booking_id: int):
+    booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    return booking, version
+
+
+@require_POST
+@coordinator_only
+def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking, version = _booking_action(request, booking_id)
+    try:
+        booking = services.booking_cancel(booking=booking, version=version, user=request.user)
+    except ValidationError as error:
+        return _after_action(
+            request,
+            site=booking.group.site,
+            day=booking.date,
+            group_id=booking.group_id,
+            level="error",
+            text=error.messages[0],
+        )
+    text = _("Booking of %(name)s cancelled.") % {"name": booking.child.first_name}
+    return _after_action(
+        request,
+        site=booking.group.site,
+        day=booking.date,
+        group_id=booking.group_id,
+        level="success",
+        text=text,
+        undo=booking,
+    )
+
+
+@require_POST
+@coordinator_only
+def booking_restore(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking, version = _booking_action(request, booking_id)
+    try:
+        booking = services.booking_restore(booking=booking, version=version, user=request.user)
+    except ValidationError as error:
+        return _after_action(
+            request,
+            site=booking.group.site,
+            day=booking.date,
+            group_id=booking.group_id,
+            level="error",
+            text=error.messages[0],
+        )
+    text = _("Booking of %(name)s restored.") % {"name": booking.child.first_name}
+    return _after_action(
+        request,
+        site=booking.group.site,
+        day=booking.date,
+        group_id=booking.group_id,
+        level="success",
+        text=text,
+    )
+
+
+@require_POST
+@coordinator_only
+def booking_urgent(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Mark a booking urgent, or back to occasional: urgent bookings use the reserve."""
+    booking, version = _booking_action(request, booking_id)
+    place_type = rules.OCCASIONAL if booking.place_type == rules.URGENT else rules.URGENT
+    try:
+        booking = services.booking_set_place_type(
+            booking=booking, version=version, user=request.user, place_type=place_type
+        )
+    except ValidationError as error:
+        return _after_action(
+            request,
+            site=booking.group.site,
+            day=booking.date,
+            group_id=booking.group_id,
+            level="error",
+            text=error.messages[0],
+        )
+    text = (
+        _("%(name)s now has an urgent place.")
+        if place_type == rules.URGENT
+        else _("%(name)s now has an occasional place.")
+    )
+    return _after_action(
+        request,
+        site=booking.group.site,
+        day=booking.date,
+        group_id=booking.group_id,
+        level="success",
+        text=text % {"name": booking.child.first_name},
+    )
+
+
+@require_POST
+@coordinator_only
+def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    site = booking.group.site
+    origin_day, origin_group = booking.date, booking.group_id
+    form = BookingMoveForm(
+        request.POST, groups=selectors.group_list_for_site(user=request.user, site=site)
+    )
+    if not form.is_valid():
+        errors = "; ".join(e for errors in form.errors.values() for e in errors)
+        return _after_action(
+            request, site=site, day=origin_day, group_id=origin_group, level="error", text=errors
+        )
+    data = form.cleaned_data
+    try:
+        booking = services.booking_move(
+            booking=booking,
+            version=data["version"],
+            user=request.user,
+            group=data["group"],
+            day=data["day"],
+            start=data["start"],
+            end=data["end"],
+            override_reason=data["override_reason"],
+        )
+    except services.BookingRefused as refusal:
+        text = refusal.messages[0] + " " + _("Give a reason to move it anyway.")
+        return _after_action(
+            request, site=site, day=origin_day, group_id=origin_group, level="error", text=text
+        )
+    except ValidationError as error:
+        return _after_action(
+            request,
+            site=site,
+            day=origin_day,
+            group_id=origin_group,
+            level="error",
+            text=error.messages[0],
+        )
+    text = _("%(name)s moved to %(group)s on %(day)s.") % {
+        "name": booking.child.first_name,
+        "group": booking.group.name,
+        "day": booking.date.strftime("%d-%m-%Y"),
+    }
+    return _after_action(
+        request,
+        site=site,
+        day=origin_day,
+        group_id=booking.group_id if booking.date == origin_day else origin_group,
+        level="success",
+        text=text,
+    )
+
+
+@require_GET
+@coordinator_only
+def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    changes = booking.changes.select_related("user")
+    return render(
+        request,
+        "planning/booking_detail.html",
+        {
+            "booking": booking,
+            "changes": changes,
+            "plan_url": _plan_url(booking.group.site, booking.date),
+        },
+    )
+
+
+@require_GET
+@coordinator_only
+def week(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = site_for_user(request.user, site_id)
+    day = _day(request)
+    monday = day - dt.timedelta(days=day.weekday())
+    weekdays = [
+        monday + dt.timedelta(days=offset) for offset in range(7) if offset + 1 in site.weekdays
+    ]
+    rows = selectors.week_figures(user=request.user, site=site, days=weekdays, now=timezone.now())
+    context = {
+        "site": site,
+        "rows": rows,
+        "days": weekdays,
+        "monday": monday,
+        "previous_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "closed": site.closing_dates(weekdays[0], weekdays[-1]) if weekdays else {},
+    }
+    return render(request, "planning/week.html", context)

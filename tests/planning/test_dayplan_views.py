@@ -1,0 +1,278 @@
+"""The day plan page: scoping, htmx partials, booking actions, query counts."""
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from elief.models import Role
+from planning.models import Booking
+from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 12, 10)  # a Thursday, more than two days ahead: the reserve is held
+
+
+@pytest.fixture
+def site():
+    return SiteFactory(name="Elief")
+
+
+@pytest.fixture
+def group(site):
+    return GroupFactory(
+        site=site,
+        name="Vlinders",
+        capacity=2,
+        regular_places=0,
+        occasional_places=2,
+        urgent_reserve=1,
+    )
+
+
+@pytest.fixture
+def coordinator(site):
+    return UserFactory(role=Role.COORDINATOR, sites=[site])
+
+
+@pytest.fixture
+def signed_in(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def _child(site, name="Amal"):
+    return ChildFactory(family=FamilyFactory(site=site), first_name=name)
+
+
+def _plan_url(site, day=DAY):
+    return f"{reverse('planning:dayplan_site', args=[site.pk])}?dag={day.isoformat()}"
+
+
+def _add(client, group, child, day=DAY, htmx=True, **extra):
+    data = {
+        f"g{group.pk}-child": child.pk,
+        f"g{group.pk}-start": "08:00",
+        f"g{group.pk}-end": "16:00",
+        f"g{group.pk}-place_type": "occasional",
+    }
+    data.update({f"g{group.pk}-{key}": value for key, value in extra.items()})
+    headers = {"hx-request": "true"} if htmx else {}
+    return client.post(
+        f"{reverse('planning:booking_add', args=[group.pk])}?dag={day.isoformat()}",
+        data,
+        headers=headers,
+    )
+
+
+@pytest.mark.skipif(
+    timezone.localdate() >= DAY - dt.timedelta(days=2),
+    reason="DAY must lie before the reserve's release",
+)
+def test_a_booking_is_refused_then_booked_anyway_with_a_reason(signed_in, site, group):
+    _add(signed_in, group, _child(site, "Amal"))
+    response = _add(signed_in, group, _child(site, "Bo"))
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    body = response.content.decode()
+    assert "<html" not in body and 'id="plan"' in body
+    assert "81,0 %" in body  # P(X > 1) with p = 0.9, 0.9: the reserve is still held
+    response = _add(
+        signed_in,
+        group,
+        Booking.objects.none().model.child.field.related_model.objects.get(first_name="Bo"),
+        override_reason="Start opleiding VDAB maandag",
+    )
+    assert response.status_code == HTTPStatus.OK
+    booking = Booking.objects.get(child__first_name="Bo")
+    assert booking.override_reason == "Start opleiding VDAB maandag"
+
+
+def test_the_page_and_its_partial(signed_in, site, group):
+    full = signed_in.get(_plan_url(site))
+    partial = signed_in.get(_plan_url(site), headers={"hx-request": "true"})
+    assert full.status_code == partial.status_code == HTTPStatus.OK
+    assert "<html" in full.content.decode()
+    assert "<html" not in partial.content.decode() and partial.content.decode().lstrip().startswith(
+        '<div id="plan"'
+    )
+
+
+def test_another_sites_coordinator_gets_404(client, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[SiteFactory(name="Elief Noord")]))
+    assert client.get(_plan_url(site)).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("planning:week", args=[site.pk])).status_code == HTTPStatus.NOT_FOUND
+    assert (
+        client.get(reverse("planning:booking_detail", args=[booking.pk])).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+    for name in ("booking_cancel", "booking_urgent", "booking_restore", "booking_move"):
+        assert (
+            client.post(reverse(f"planning:{name}", args=[booking.pk]), {"version": 1}).status_code
+            == HTTPStatus.NOT_FOUND
+        )
+    assert (
+        client.post(reverse("planning:booking_add", args=[group.pk]), {}).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+    booking.refresh_from_db()
+    assert booking.outcome == "planned"
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.BOARD, Role.REFERRER])
+def test_other_roles_cannot_plan(client, site, group, role):
+    client.force_login(UserFactory(role=role, sites=[site] if role == Role.STAFF else []))
+    assert client.get(_plan_url(site)).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_cancel_offers_undo_and_undo_restores(signed_in, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    response = signed_in.post(
+        f"{reverse('planning:booking_cancel', args=[booking.pk])}?dag={DAY}",
+        {"version": 1},
+        headers={"hx-request": "true"},
+    )
+    booking.refresh_from_db()
+    assert booking.outcome == "cancelled"
+    assert reverse("planning:booking_restore", args=[booking.pk]) in response.content.decode()
+    signed_in.post(
+        reverse("planning:booking_restore", args=[booking.pk]), {"version": booking.version}
+    )
+    booking.refresh_from_db()
+    assert booking.outcome == "planned"
+
+
+def test_a_stale_page_cannot_cancel(signed_in, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+        version=3,
+    )
+    response = signed_in.post(
+        f"{reverse('planning:booking_cancel', args=[booking.pk])}?dag={DAY}",
+        {"version": 2},
+        headers={"hx-request": "true"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    booking.refresh_from_db()
+    assert booking.outcome == "planned"
+    assert 'class="message error"' in response.content.decode()
+
+
+def test_move_to_another_group(signed_in, site, group):
+    other = GroupFactory(site=site, name="Egeltjes", capacity=10)
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    signed_in.post(
+        reverse("planning:booking_move", args=[booking.pk]),
+        {"version": 1, "group": other.pk, "day": DAY.isoformat(), "start": "09:00", "end": "15:00"},
+    )
+    booking.refresh_from_db()
+    assert (booking.group, booking.start) == (other, dt.time(9))
+    assert booking.changes.get(action="moved").user is not None
+
+
+def test_mark_urgent_and_back(signed_in, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    signed_in.post(reverse("planning:booking_urgent", args=[booking.pk]), {"version": 1})
+    booking.refresh_from_db()
+    assert booking.place_type == "urgent"
+    signed_in.post(reverse("planning:booking_urgent", args=[booking.pk]), {"version": 2})
+    booking.refresh_from_db()
+    assert booking.place_type == "occasional"
+
+
+def test_the_history_page_shows_every_change(signed_in, site, group):
+    from planning import services
+
+    booking = services.booking_create(
+        child=_child(site),
+        group=group,
+        day=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="urgent",
+        user=None,
+    )
+    services.booking_cancel(booking=booking, version=1, user=None)
+    body = signed_in.get(reverse("planning:booking_detail", args=[booking.pk])).content.decode()
+    assert "created" in body and "cancelled" in body
+
+
+def _populate(site, groups, children_per_group):
+    for index in range(groups):
+        group = GroupFactory(site=site, name=f"Groep {index}", capacity=14)
+        for child_index in range(children_per_group):
+            child = _child(site, f"Kind{index}-{child_index}")
+            Booking.objects.create(
+                child=child,
+                group=group,
+                date=DAY,
+                start=dt.time(8),
+                end=dt.time(16),
+                place_type="occasional",
+            )
+            Booking.objects.create(
+                child=child,
+                group=group,
+                date=DAY - dt.timedelta(days=7),
+                start=dt.time(8),
+                end=dt.time(16),
+                place_type="occasional",
+                outcome="present",
+                arrived=dt.time(8),
+                left=dt.time(16),
+            )
+
+
+@pytest.mark.parametrize("children", [2, 12])
+def test_the_day_plan_needs_a_fixed_number_of_queries(
+    signed_in, site, children, django_assert_num_queries
+):
+    _populate(site, 3, children)
+    with django_assert_num_queries(13):
+        response = signed_in.get(_plan_url(site))
+    assert sum(len(g.bookings) for g in response.context["plan"].groups) == 3 * children
+
+
+@pytest.mark.parametrize("children", [2, 12])
+def test_the_week_needs_a_fixed_number_of_queries(
+    signed_in, site, children, django_assert_num_queries
+):
+    _populate(site, 2, children)
+    with django_assert_num_queries(17):
+        signed_in.get(reverse("planning:week", args=[site.pk]) + f"?dag={DAY}")
