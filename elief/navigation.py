@@ -25,6 +25,7 @@ class NavItem:
 ALL_ROLES = frozenset(Role)
 ITEMS = [
     NavItem(_("Home"), "home", ALL_ROLES),
+    NavItem(_("Day plan"), "planning:dayplan", frozenset({Role.COORDINATOR})),
     NavItem(_("Families"), "families:family_list", frozenset({Role.COORDINATOR})),
     NavItem(_("Children today"), "families:children_today", frozenset({Role.STAFF})),
     NavItem(
