@@ -8,6 +8,7 @@ urlpatterns = [
     path("dagplan/", dayplan.dayplan, name="dayplan"),
     path("dagplan/<int:site_id>/", dayplan.dayplan, name="dayplan_site"),
     path("week/<int:site_id>/", dayplan.week, name="week"),
+    path("daglijst/<int:site_id>/", dayplan.day_list, name="day_list"),
     path("leefgroepen/<int:group_id>/boeken/", dayplan.booking_add, name="booking_add"),
     path("boekingen/<int:booking_id>/", dayplan.booking_detail, name="booking_detail"),
     path("boekingen/<int:booking_id>/annuleren/", dayplan.booking_cancel, name="booking_cancel"),

@@ -340,3 +340,16 @@ def week(request: HttpRequest, site_id: int) -> HttpResponse:
         "closed": site.closing_dates(weekdays[0], weekdays[-1]) if weekdays else {},
     }
     return render(request, "planning/week.html", context)
+
+
+@require_GET
+@role_required(Role.COORDINATOR, Role.STAFF)
+def day_list(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The printable list for the door: children per group with what the day needs."""
+    site = site_for_user(request.user, site_id)
+    day = _day(request)
+    bookings = selectors.day_list(user=request.user, site=site, day=day)
+    groups: dict = {}
+    for booking in bookings:
+        groups.setdefault(booking.group, []).append(booking)
+    return render(request, "planning/day_list.html", {"site": site, "day": day, "groups": groups})

@@ -276,3 +276,38 @@ def test_the_week_needs_a_fixed_number_of_queries(
     _populate(site, 2, children)
     with django_assert_num_queries(17):
         signed_in.get(reverse("planning:week", args=[site.pk]) + f"?dag={DAY}")
+
+
+def test_the_printable_day_list_has_what_the_door_needs(client, site, group):
+    child = ChildFactory(
+        family=FamilyFactory(site=site),
+        first_name="Yasmine",
+        allergies="pinda's",
+        pickup_persons="Oma Fatma",
+    )
+    Booking.objects.create(
+        child=child,
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    cancelled = ChildFactory(family=FamilyFactory(site=site), first_name="Noah")
+    Booking.objects.create(
+        child=cancelled,
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+        outcome="cancelled",
+    )
+    client.force_login(UserFactory(role=Role.STAFF, sites=[site]))
+    body = client.get(reverse("planning:day_list", args=[site.pk]) + f"?dag={DAY}").content.decode()
+    assert "Yasmine" in body and "pinda&#x27;s" in body and "Oma Fatma" in body
+    assert "Noah" not in body
+    client.force_login(UserFactory(role=Role.STAFF, sites=[SiteFactory(name="Elief Noord")]))
+    assert (
+        client.get(reverse("planning:day_list", args=[site.pk])).status_code == HTTPStatus.NOT_FOUND
+    )
