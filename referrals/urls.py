@@ -1,0 +1,4 @@
+"""URLs of the referrals app."""
+
+app_name = "referrals"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of the subsidies app."""
+
+app_name = "subsidies"
+urlpatterns: list = []
