@@ -26,7 +26,7 @@ from elief.models import Site
 from families.models import Child, Family
 from planning import rules
 from planning.models import AbsenceCode, Booking, BookingChange, Group
-from planning.services import _snapshot, absence_codes_ensure
+from planning.services import absence_codes_ensure, booking_snapshot
 
 COLUMNS = (
     "site",
@@ -661,7 +661,8 @@ def _plan_booking(
     if _fields(booking) == _fields_of(values):
         plan.unchanged += 1
         return
-    before = _snapshot(booking)
+    # The services' own snapshot: an imported change reads like any other in the history.
+    before = booking_snapshot(booking)
     for name, value in values.items():
         setattr(booking, name, value)
     booking.version += 1
@@ -684,17 +685,11 @@ def _write(plan: _Plan) -> None:
     Booking.objects.bulk_create(plan.new_bookings)
     changed = [booking for booking, _before in plan.changed_bookings]
     Booking.objects.bulk_update(changed, [*BOOKING_FIELDS, "version", "updated_at"])
+    # Only a change is recorded: a booking the file creates is history or plan copied from a
+    # spreadsheet, and its first version is the row itself.
     BookingChange.objects.bulk_create(
-        [
-            *(
-                BookingChange(booking=booking, action=IMPORTED, after=_snapshot(booking))
-                for booking in plan.new_bookings
-            ),
-            *(
-                BookingChange(
-                    booking=booking, action=IMPORTED, before=before, after=_snapshot(booking)
-                )
-                for booking, before in plan.changed_bookings
-            ),
-        ]
+        BookingChange(
+            booking=booking, action=IMPORTED, before=before, after=booking_snapshot(booking)
+        )
+        for booking, before in plan.changed_bookings
     )

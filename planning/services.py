@@ -219,7 +219,7 @@ class BookingRefused(ValidationError):
         self.max_pct = max_pct
 
 
-def _snapshot(booking: Booking) -> dict:
+def booking_snapshot(booking: Booking) -> dict:
     return {
         "group": booking.group.name,
         "date": booking.date.isoformat(),
@@ -236,7 +236,7 @@ def _snapshot(booking: Booking) -> dict:
 
 def _record(booking: Booking, *, user: User | None, action: str, before: dict | None) -> None:
     BookingChange.objects.create(
-        booking=booking, user=user, action=action, before=before, after=_snapshot(booking)
+        booking=booking, user=user, action=action, before=before, after=booking_snapshot(booking)
     )
 
 
@@ -429,7 +429,7 @@ def booking_move(
     )
     if not accepted and not override_reason.strip():
         raise _refusal(risk_pct, max_pct)
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.group, booking.date, booking.start, booking.end = target, day, start, end
     if not accepted:
         booking.override_reason = override_reason.strip()
@@ -441,7 +441,7 @@ def booking_cancel(*, booking: Booking, version: int | None, user: User) -> Book
     booking = _locked(booking, version)
     if booking.outcome not in (rules.PLANNED,):
         raise ValidationError(_gettext("Only a planned booking can be cancelled."))
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.outcome = rules.CANCELLED
     return _save(booking, user=user, action="cancelled", before=before)
 
@@ -460,7 +460,7 @@ def booking_restore(*, booking: Booking, version: int | None, user: User) -> Boo
         raise ValidationError(
             _gettext("%(name)s is already booked on this day.") % {"name": booking.child.first_name}
         )
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.outcome = rules.PLANNED
     return _save(booking, user=user, action="restored", before=before)
 
@@ -470,7 +470,7 @@ def booking_set_place_type(
     *, booking: Booking, version: int | None, user: User, place_type: str
 ) -> Booking:
     booking = _locked(booking, version)
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.place_type = place_type
     return _save(booking, user=user, action="place_type", before=before)
 
@@ -480,7 +480,7 @@ def booking_check_in(*, booking: Booking, version: int | None, user: User, at: d
     booking = _locked(booking, version)
     if booking.outcome == rules.CANCELLED:
         raise ValidationError(_gettext("A cancelled booking cannot be checked in."))
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.outcome, booking.arrived, booking.left, booking.absence_code = (
         rules.PRESENT,
         at,
@@ -500,7 +500,7 @@ def booking_check_out(*, booking: Booking, version: int | None, user: User, at: 
             _gettext("The departure must come after the arrival (%(time)s).")
             % {"time": f"{booking.arrived:%H:%M}"}
         )
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.left = at
     return _save(booking, user=user, action="checked_out", before=before)
 
@@ -515,7 +515,7 @@ def booking_record_absence(
         raise ValidationError(_gettext("A cancelled booking cannot be marked absent."))
     if absence_code is not None and absence_code.site_id != booking.group.site_id:
         raise ValidationError(_gettext("Unknown absence code."))
-    before = _snapshot(booking)
+    before = booking_snapshot(booking)
     booking.outcome = rules.EXCUSED if absence_code else rules.NO_SHOW
     booking.absence_code, booking.arrived, booking.left = absence_code, None, None
     return _save(booking, user=user, action="absent", before=before)
