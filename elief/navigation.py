@@ -27,7 +27,7 @@ ITEMS = [
     NavItem(_("Home"), "home", ALL_ROLES),
     NavItem(_("Day plan"), "planning:dayplan", frozenset({Role.COORDINATOR})),
     NavItem(_("Families"), "families:family_list", frozenset({Role.COORDINATOR})),
-    NavItem(_("Children today"), "families:children_today", frozenset({Role.STAFF})),
+    NavItem(_("Today"), "planning:today", frozenset({Role.STAFF})),
     NavItem(
         _("Sites"),
         "planning:site_list",

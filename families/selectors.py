@@ -139,26 +139,6 @@ def care_plan_for_user(*, user: User, plan_id: int) -> CarePlan:
         raise Http404("No such care plan.") from None
 
 
-def children_for_day(*, user: User, site: Site, day: dt.date) -> QuerySet[Child]:
-    """The children with care on `day`: what staff need at the door, nothing more."""
-    active = _active_plans(day).filter(days__weekday=day.isoweekday())
-    children = scope_to_sites(Child.objects.all(), user, site_field="family__site")
-    return (
-        children.filter(family__site=site, family__erased_at__isnull=True, care_plans__in=active)
-        .distinct()
-        .only(
-            "first_name",
-            "last_name",
-            "allergies",
-            "diet",
-            "pickup_persons",
-            "staff_notes",
-            "family_id",
-        )
-        .order_by("first_name", "last_name")
-    )
-
-
 def social_mix(*, user: User, site: Site, start: dt.date, end: dt.date) -> dict:
     """Share of children in care between start and end who come from vulnerable families."""
     children = scope_to_sites(

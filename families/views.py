@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elief.models import Role
-from elief.scoping import role_required, site_for_user, sites_for
+from elief.scoping import role_required, sites_for
 from families import selectors, services
 from families.forms import (
     CarePlanChangeForm,
@@ -375,22 +375,6 @@ def social_mix(request: HttpRequest) -> HttpResponse:
         for site in sites_for(request.user).prefetch_related("settings")
     ]
     return render(request, "families/social_mix.html", {"rows": rows, "form": form, "month": month})
-
-
-@require_GET
-@role_required(Role.STAFF, Role.COORDINATOR)
-def children_today(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
-    sites = list(sites_for(request.user))
-    if site_id is None and sites:
-        site_id = sites[0].pk
-    site = site_for_user(request.user, site_id) if site_id else None
-    today = timezone.localdate()
-    children = selectors.children_for_day(user=request.user, site=site, day=today) if site else []
-    return render(
-        request,
-        "families/children_today.html",
-        {"site": site, "sites": sites, "children": children, "today": today},
-    )
 
 
 @require_POST

@@ -119,6 +119,7 @@ def site_import(*, data: dict) -> SiteImportResult:
         name=values["site"], defaults={"licensed_places": values["licensed_places"]}
     )
     result = SiteImportResult(site=site, created=created)
+    absence_codes_ensure(site=site)
 
     site_fields = {
         "licensed_places": values["licensed_places"],

@@ -1,7 +1,8 @@
-"""Today's list: the staff's tablet page to check children in and out, one group at a time.
+"""Today's list: the staff's tablet page to check children in and out, group by group.
 
 One page (`today.html`) with its partials: a tap on a child's row posts to a small view that
-answers with that row and, out of band, the fresh counts of its group and site. Without
+answers with that row and, out of band, the fresh counts of its group and site (or with the
+whole group when the row moves between the expected and the absent children). Without
 JavaScript the same forms post normally and redirect back to the page.
 """
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import retarget
 
 from elief.calendar import weekday_name
 from elief.models import Role, Site, User
@@ -132,6 +134,10 @@ def _is_here(booking: Booking) -> bool:
     return booking.outcome == rules.PRESENT and booking.left is None
 
 
+def _is_absent(booking: Booking) -> bool:
+    return booking.outcome in (rules.EXCUSED, rules.NO_SHOW)
+
+
 def _status(booking: Booking) -> str:
     if booking.outcome == rules.PRESENT:
         return "present" if booking.left is None else "left"
@@ -147,8 +153,8 @@ def _absence_codes(site: Site) -> list[AbsenceCode]:
 def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     """Everything today's list shows, in a fixed number of queries whatever the children.
 
-    TODO: move to planning.selectors as `today_list(*, user, site, now)` once the
-    selectors module is free to change; it only reads.
+    It is this page's own read model (with the page's forms attached later), so it lives
+    here rather than in planning.selectors.
     """
     day = now.date()
     site_settings = selectors.site_settings_on(site, day)
@@ -198,13 +204,13 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         group_days.append(
             GroupToday(
                 group=group,
-                live=[b for b in mine if b.is_live],
-                absent=[b for b in mine if not b.is_live],
+                live=[b for b in mine if b.outcome in (rules.PLANNED, rules.PRESENT)],
+                # Excused and no-show: dimmed at the bottom, a tap on check-in undoes them.
+                absent=[b for b in mine if _is_absent(b)],
                 present_now=present_now,
                 to_come=sum(1 for b in mine if b.outcome == rules.PLANNED),
                 staff_needed=rules.staff_needed(present_now, ratio),
-                staff_on_shift=floating
-                + sum(1 for shift in counted if shift.group_id == group.pk),
+                staff_on_shift=floating + sum(1 for shift in counted if shift.group_id == group.pk),
             )
         )
     present_now = sum(g.present_now for g in group_days)
@@ -313,15 +319,19 @@ def _row_response(
         else:
             messages.success(request, done)
         return redirect(_page_url(site, f"booking-{booking.pk}"))
-    data = site_today(user=request.user, site=site, now=timezone.localtime())
+    data = _with_urgent_forms(site_today(user=request.user, site=site, now=timezone.localtime()))
     fresh = data.bookings.get(booking.pk)
     if fresh is not None:
         fresh.error = message
-    # A booking cancelled in the meantime renders no row: htmx then removes it.
     group = next(g for g in data.groups if g.group.pk == (fresh or booking).group_id)
-    return render(
-        request, f"{TEMPLATE}#row-update", {"today": data, "booking": fresh, "group": group}
-    )
+    context = {"today": data, "booking": fresh, "group": group}
+    if fresh is not None and _is_absent(fresh) != _is_absent(booking):
+        # Absent children sit dimmed at the bottom of their group: the row moves there (or
+        # back up), so the whole group is drawn again in place of the row.
+        response = render(request, f"{TEMPLATE}#group-update", context)
+        return retarget(response, f"#group-{group.group.pk}")
+    # A booking cancelled in the meantime renders no row: htmx then removes it.
+    return render(request, f"{TEMPLATE}#row-update", context)
 
 
 @require_POST

@@ -84,29 +84,6 @@ def test_other_roles_get_no_family_record(client, family, site, role):
         assert client.get(url).status_code == HTTPStatus.FORBIDDEN, url
 
 
-def test_staff_see_todays_children_with_what_the_door_needs(client, family, site):
-    client.force_login(UserFactory(role=Role.STAFF, sites=[site]))
-    monday = dt.date(2026, 11, 23)
-    from families import selectors
-
-    children = list(
-        selectors.children_for_day(
-            user=UserFactory(role=Role.STAFF, sites=[site]), site=site, day=monday
-        )
-    )
-    assert [child.first_name for child in children] == ["Yasmine"]
-    tuesday_children = selectors.children_for_day(
-        user=UserFactory(role=Role.STAFF, sites=[site]),
-        site=site,
-        day=monday + dt.timedelta(days=1),
-    )
-    assert not tuesday_children.exists()
-    body = client.get(reverse("families:children_today")).content.decode()
-    assert "Kinderen vandaag" in body
-    assert "Samira" not in body  # no guardian's details
-    assert "kwetsbaar" not in body.lower()
-
-
 def test_the_list_filters_and_searches(client, coordinator, family, site):
     other = FamilyFactory(site=site, reference="G-002", low_income=True, single_parent=True)
     ChildFactory(family=other, first_name="Noah")
