@@ -152,7 +152,8 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
     if not request.htmx:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_plan_url(site, day))
-    return _render_plan(request, site=site, day=day, forms={group.pk: form}, status=422)
+    # 200, not 422: htmx swaps only successful responses, and the form shows the errors.
+    return _render_plan(request, site=site, day=day, forms={group.pk: form})
 
 
 def _booking_action(request: HttpRequest, booking_id: int):
