@@ -13,6 +13,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from elief.env import (
@@ -147,6 +148,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NIGHTLY_HOUR = env_int("NIGHTLY_HOUR", 2, maximum=23)
+CELERY_BEAT_SCHEDULE = {
+    # Regular care plans keep four weeks of planned bookings ahead.
+    "planning-regular-bookings": {
+        "task": "planning.tasks.regular_bookings_extend",
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=15),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,14 @@
 """URLs of planning.views.transitions."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from planning.views import transitions
+
+urlpatterns = [
+    path("doorstroom/<int:site_id>/", transitions.transitions, name="transitions"),
+    path(
+        "doorstroom/<int:site_id>/<int:plan_id>/",
+        transitions.transition_move,
+        name="transition_move",
+    ),
+]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
-from planning import rules, selectors, services
+from planning import rules, selectors, services, staffing
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.models import Booking, PlaceType
 
@@ -100,14 +100,11 @@ def _after_action(
     level: str,
     text: str,
     undo: Booking | None = None,
+    candidates: list | None = None,
 ) -> HttpResponse:
     if request.htmx:
-        return _render_plan(
-            request,
-            site=site,
-            day=day,
-            flash={group_id: {"level": level, "text": text, "undo": undo}},
-        )
+        flash = {"level": level, "text": text, "undo": undo, "candidates": candidates}
+        return _render_plan(request, site=site, day=day, flash={group_id: flash})
     getattr(messages, level)(request, text)
     return redirect(_plan_url(site, day))
 
@@ -187,6 +184,10 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         level="success",
         text=text,
         undo=booking,
+        # A place came free: propose the first fitting requests of the waiting list.
+        candidates=staffing.candidates_for(
+            site=booking.group.site, day=booking.date, group=booking.group
+        ),
     )
 
 

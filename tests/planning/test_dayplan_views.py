@@ -311,3 +311,28 @@ def test_the_printable_day_list_has_what_the_door_needs(client, site, group):
     assert (
         client.get(reverse("planning:day_list", args=[site.pk])).status_code == HTTPStatus.NOT_FOUND
     )
+
+
+def test_a_cancellation_proposes_the_first_waiting_candidates(signed_in, site, group):
+    from planning.models import WaitingListEntry
+
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    waiting = _child(site, "Zara")
+    WaitingListEntry.objects.create(
+        child=waiting, site=site, wished_start=DAY - dt.timedelta(days=3), urgent=True
+    )
+    response = signed_in.post(
+        f"{reverse('planning:booking_cancel', args=[booking.pk])}?dag={DAY}",
+        {"version": 1},
+        headers={"hx-request": "true"},
+    )
+    body = response.content.decode()
+    assert "Zara" in body
+    assert f'name="g{group.pk}-child" value="{waiting.pk}"' in body

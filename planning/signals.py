@@ -1,0 +1,36 @@
+"""Keep the planned bookings of regular care plans in step with the plans.
+
+The handlers only queue the sync (planning.staffing.regular_bookings_sync) for after the
+commit, once per plan and transaction; the sync itself decides what to create or delete.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from families.models import CarePlan, CarePlanChange, CarePlanDay
+from planning import staffing
+
+
+@receiver(post_save, sender=CarePlan, dispatch_uid="planning_care_plan_saved")
+def care_plan_saved(sender, instance: CarePlan, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        staffing.regular_bookings_sync_on_commit(plan_id=instance.pk)
+
+
+@receiver(post_save, sender=CarePlanChange, dispatch_uid="planning_care_plan_changed")
+def care_plan_changed(sender, instance: CarePlanChange, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        staffing.regular_bookings_sync_on_commit(plan_id=instance.plan_id)
+
+
+@receiver(post_save, sender=CarePlanDay, dispatch_uid="planning_care_plan_day_saved")
+@receiver(post_delete, sender=CarePlanDay, dispatch_uid="planning_care_plan_day_deleted")
+def care_plan_day_changed(sender, instance: CarePlanDay, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        staffing.regular_bookings_sync_on_commit(plan_id=instance.plan_id)
+
+
+@receiver(pre_delete, sender=CarePlan, dispatch_uid="planning_care_plan_deleted")
+def care_plan_deleted(sender, instance: CarePlan, **kwargs) -> None:
+    # Before the delete: afterwards the bookings no longer point at the plan.
+    staffing.regular_bookings_drop(plan=instance)
