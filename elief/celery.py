@@ -12,9 +12,14 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _make_embedded_broker_folders(sender: Celery, **kwargs) -> None:
-    # The file-system broker expects its folders to exist.
-    for key in ("data_folder_in", "data_folder_out", "control_folder"):
-        folder = sender.conf.broker_transport_options.get(key)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
+def _make_embedded_folders(sender: Celery, **kwargs) -> None:
+    # The file-system broker and result store expect their folders to exist.
+    folders = [
+        sender.conf.broker_transport_options.get(key)
+        for key in ("data_folder_in", "data_folder_out", "control_folder")
+    ]
+    backend = sender.conf.result_backend or ""
+    if backend.startswith("file://"):
+        folders.append(backend.removeprefix("file://"))
+    for folder in filter(None, folders):
+        os.makedirs(folder, exist_ok=True)
