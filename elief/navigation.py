@@ -27,6 +27,8 @@ ITEMS = [
     NavItem(_("Home"), "home", ALL_ROLES),
     NavItem(_("Day plan"), "planning:dayplan", frozenset({Role.COORDINATOR})),
     NavItem(_("Families"), "families:family_list", frozenset({Role.COORDINATOR})),
+    NavItem(_("Referrals"), "referrals:referral_list", frozenset({Role.COORDINATOR})),
+    NavItem(_("My referrals"), "referrals:portal", frozenset({Role.REFERRER})),
     NavItem(_("Today"), "planning:today", frozenset({Role.STAFF})),
     NavItem(
         _("Sites"),

@@ -117,3 +117,121 @@ class CarePlanFactory(factory.django.DjangoModelFactory):
         pattern = extracted or {1: (dt.time(8, 30), dt.time(16)), 3: (dt.time(8, 30), dt.time(16))}
         for weekday, (start, end) in pattern.items():
             self.days.create(weekday=weekday, start=start, end=end)
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ContactPerson"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Faker("name", locale="nl_BE")
+    function = "trajectbegeleider"
+    phone = "03 123 45 67"
+    email = factory.Sequence(lambda n: f"contact{n}@partner.test")
+
+
+class ReferralStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ReferralStep"
+
+    referral = factory.SubFactory("tests.factories.ReferralFactory", first_step=None)
+    status = "received"
+    date = factory.SelfAttribute("referral.received_date")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral as received (with its first step); Mon/Wed/Fri 08:30–16:30."""
+
+    class Meta:
+        model = "referrals.Referral"
+        skip_postgeneration_save = True
+
+    site = factory.SubFactory(SiteFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    received_date = dt.date(2026, 3, 2)
+    consent_date = factory.SelfAttribute("received_date")
+    consent_scope = "intake en opvolging van de opvang"
+    reason = "training"
+    urgent = False
+    wished_start = factory.LazyAttribute(lambda r: r.received_date + dt.timedelta(days=14))
+    wished_weekdays = "135"
+    wished_from = dt.time(8, 30)
+    wished_until = dt.time(16, 30)
+    parent_first_name = factory.Faker("first_name", locale="nl_BE")
+    parent_last_name = factory.Faker("last_name", locale="nl_BE")
+    parent_phone = "0470 12 34 56"
+    child_first_name = factory.Faker("first_name", locale="nl_BE")
+    child_last_name = factory.SelfAttribute("parent_last_name")
+    child_birth_date = dt.date(2025, 6, 1)
+
+    first_step = factory.RelatedFactory(
+        ReferralStepFactory, factory_related_name="referral", status="received"
+    )
+
+
+# Bookings and subsidies
+
+
+class AbsenceCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planning.AbsenceCode"
+        django_get_or_create = ["site", "code"]
+
+    site = factory.SubFactory(SiteFactory)
+    code = "ziek"
+    label = factory.LazyAttribute(lambda code: code.code.capitalize())
+    counts_for_regular = factory.LazyAttribute(lambda code: code.code in ("ziek", "respijtdag"))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking written straight to the database, past the acceptance rule: for figures.
+
+    `outcome="present"` fills arrived/left with the planned times unless given.
+    """
+
+    class Meta:
+        model = "planning.Booking"
+
+    group = factory.SubFactory(GroupFactory)
+    child = factory.SubFactory(
+        ChildFactory,
+        family=factory.SubFactory(FamilyFactory, site=factory.SelfAttribute("...group.site")),
+    )
+    date = dt.date(2026, 3, 2)
+    start = dt.time(8, 30)
+    end = dt.time(16, 30)
+    place_type = "occasional"
+    outcome = "planned"
+    arrived = factory.LazyAttribute(lambda b: b.start if b.outcome == "present" else None)
+    left = factory.LazyAttribute(lambda b: b.end if b.outcome == "present" else None)
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "subsidies.Scheme"
+        django_get_or_create = ["site", "name"]
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Regeling {n}")
+    kind = "per_place_day"
+    category = "other"
+
+
+class SchemeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "subsidies.SchemeRate"
+
+    scheme = factory.SubFactory(SchemeFactory)
+    valid_from = dt.date(2026, 1, 1)
+    rate_eur = "30.50"  # a string, as a form would give it; saved as a Decimal
+
+
+class PlaceAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "subsidies.PlaceAssignment"
+
+    scheme = factory.SubFactory(SchemeFactory, site=factory.SelfAttribute("..group.site"))
+    group = factory.SubFactory(GroupFactory)
+    place_type = "occasional"
+    valid_from = dt.date(2026, 1, 1)
+    places = 6
