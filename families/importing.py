@@ -6,9 +6,7 @@ and a file with a bad row raises ValidationError naming each bad line and column
 the same file again writes nothing.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from elief.csvimport import Record, header_errors, line_error, parse_csv
 from elief.models import Organisation, Site
 from families.models import CRITERIA_FIELDS, CriteriaRecord, Family, Guardian
 
@@ -52,15 +51,6 @@ class FamiliesImportResult:
 
 
 @dataclass
-class _Record:
-    """A data row of the file: its line, its values by column, and a problem of its shape."""
-
-    line: int
-    values: dict[str, str]
-    shape_error: str | None = None
-
-
-@dataclass
 class _Row:
     """A checked row and what writing it takes."""
 
@@ -93,7 +83,7 @@ class _Problems:
     def messages(self) -> list[str]:
         position = {column: index for index, column in enumerate(COLUMNS)}
         ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [_line_error(self.line, message, column) for column, message in ordered]
+        return [line_error(self.line, message, column) for column, message in ordered]
 
 
 @transaction.atomic
@@ -107,9 +97,9 @@ def families_import(*, rows: str | Iterable[Mapping[str, str | None]]) -> Famili
     only when its criteria or their date change.
     """
     header_line, header, records = (
-        _parse_csv(rows) if isinstance(rows, str) else _from_mappings(rows)
+        parse_csv(rows) if isinstance(rows, str) else _from_mappings(rows)
     )
-    errors = _header_errors(header_line, header)
+    errors = header_errors(header_line, header, COLUMNS)
     if errors:
         # Without the right columns every row would be wrong: report the header only.
         raise ValidationError(errors)
@@ -126,50 +116,11 @@ def families_import(*, rows: str | Iterable[Mapping[str, str | None]]) -> Famili
     return result
 
 
-def _line_error(line: int, message: str, column: str | None = None) -> str:
-    if column is None:
-        return _("line %(line)d: %(message)s") % {"line": line, "message": message}
-    return _("line %(line)d, %(column)s: %(message)s") % {
-        "line": line,
-        "column": column,
-        "message": message,
-    }
-
-
-def _parse_csv(text: str) -> tuple[int, list[str], list[_Record]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header: list[str] | None = None
-    header_line = 1
-    records: list[_Record] = []
-    line = 0
-    try:
-        for cells in reader:
-            # A quoted value may span lines: a row is numbered by the line it starts on.
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                # Blank lines, and rows of bare commas that spreadsheets leave at the end.
-                continue
-            if header is None:
-                header, header_line = [name.strip() for name in cells], start
-                continue
-            record = _Record(start, dict(zip(header, cells, strict=False)))
-            if len(cells) != len(header):
-                record.shape_error = _(
-                    "the row has %(values)d values, the header %(columns)d columns."
-                ) % {"values": len(cells), "columns": len(header)}
-            records.append(record)
-    except csv.Error as error:
-        raise ValidationError([_line_error(reader.line_num, str(error))]) from None
-    if header is None:
-        raise ValidationError([_("The file is empty: it has no header row.")])
-    return header_line, header, records
-
-
 def _from_mappings(
     rows: Iterable[Mapping[str, str | None]],
-) -> tuple[int, list[str], list[_Record]]:
+) -> tuple[int, list[str], list[Record]]:
     header: list[str] | None = None
-    records: list[_Record] = []
+    records: list[Record] = []
     for index, row in enumerate(rows):
         if header is None:
             header = [name.strip() for name in row if name is not None]
@@ -177,7 +128,7 @@ def _from_mappings(
         values = {name.strip(): value or "" for name, value in row.items() if name is not None}
         if not any(value.strip() for value in values.values()):
             continue
-        record = _Record(index + 2, values)
+        record = Record(index + 2, values)
         if None in row or None in row.values() or set(values) != set(header):
             record.shape_error = _("the row has not as many values as the header has columns.")
         records.append(record)
@@ -186,24 +137,7 @@ def _from_mappings(
     return 1, header, records
 
 
-def _header_errors(line: int, header: list[str]) -> list[str]:
-    if len(header) == 1 and ";" in header[0]:
-        # Spreadsheets with a Belgian locale save "CSV" with semicolons.
-        return [_line_error(line, _("the values are separated by ';'; the format uses commas."))]
-    problems = [
-        (_("columns named twice: %(columns)s"), sorted({n for n in header if header.count(n) > 1})),
-        (_("missing columns: %(columns)s"), [name for name in COLUMNS if name not in header]),
-        (_("unknown columns: %(columns)s"), [name for name in header if name not in COLUMNS]),
-    ]
-    return [
-        # An unnamed column (a trailing comma) is shown as "".
-        _line_error(line, message % {"columns": ", ".join(name or '""' for name in columns)})
-        for message, columns in problems
-        if columns
-    ]
-
-
-def _check(records: list[_Record]) -> list[_Row]:
+def _check(records: list[Record]) -> list[_Row]:
     for record in records:
         record.values = {name: value.strip() for name, value in record.values.items()}
     # Rows of the wrong shape are reported as such; the lookups use only the others.
@@ -238,7 +172,7 @@ def _check(records: list[_Record]) -> list[_Row]:
     first_line_of: dict[tuple[str, str], int] = {}
     for record in records:
         if record.shape_error:
-            errors.append(_line_error(record.line, record.shape_error))
+            errors.append(line_error(record.line, record.shape_error))
             continue
         values = record.values
         problems = _Problems(record.line)

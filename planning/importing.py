@@ -9,9 +9,7 @@ The rows are a spreadsheet's plan or its history, so the acceptance rule of new 
 (the overflow risk) does not apply: the file says what was booked and what happened.
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elief.calendar import weekday_name
+from elief.csvimport import Record, header_errors, line_error, parse_csv
 from elief.models import Site
 from families.models import Child, Family
 from planning import rules
@@ -78,15 +77,6 @@ class PlanImportResult:
 
 
 @dataclass
-class _Record:
-    """A data row of the file: its line, its values by column, and a problem of its shape."""
-
-    line: int
-    values: dict[str, str]
-    shape_error: str | None = None
-
-
-@dataclass
 class _ChildEntry:
     """A child as the file has it: its first line and the values every row must repeat."""
 
@@ -129,7 +119,7 @@ class _Problems:
     def messages(self) -> list[str]:
         position = {column: index for index, column in enumerate(COLUMNS)}
         ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [_line_error(self.line, message, column) for column, message in ordered]
+        return [line_error(self.line, message, column) for column, message in ordered]
 
 
 @transaction.atomic
@@ -142,8 +132,8 @@ def plan_import(*, text: str) -> PlanImportResult:
     nothing is written. A booking that changes gets a new version and a BookingChange
     "imported" with its values before and after; an unchanged one is not touched.
     """
-    header_line, header, records = _parse_csv(text)
-    errors = _header_errors(header_line, header)
+    header_line, header, records = parse_csv(text)
+    errors = header_errors(header_line, header, COLUMNS)
     if errors:
         # Without the right columns every row would be wrong: report the header only.
         raise ValidationError(errors)
@@ -157,61 +147,6 @@ def plan_import(*, text: str) -> PlanImportResult:
         children_created=len(plan.new_children),
         children_updated=len(plan.changed_children),
     )
-
-
-def _line_error(line: int, message: str, column: str | None = None) -> str:
-    if column is None:
-        return _("line %(line)d: %(message)s") % {"line": line, "message": message}
-    return _("line %(line)d, %(column)s: %(message)s") % {
-        "line": line,
-        "column": column,
-        "message": message,
-    }
-
-
-def _parse_csv(text: str) -> tuple[int, list[str], list[_Record]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header: list[str] | None = None
-    header_line = 1
-    records: list[_Record] = []
-    line = 0
-    try:
-        for cells in reader:
-            # A quoted value may span lines: a row is numbered by the line it starts on.
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                # Blank lines, and rows of bare commas that spreadsheets leave at the end.
-                continue
-            if header is None:
-                header, header_line = [name.strip() for name in cells], start
-                continue
-            record = _Record(start, dict(zip(header, cells, strict=False)))
-            if len(cells) != len(header):
-                record.shape_error = _(
-                    "the row has %(values)d values, the header %(columns)d columns."
-                ) % {"values": len(cells), "columns": len(header)}
-            records.append(record)
-    except csv.Error as error:
-        raise ValidationError([_line_error(reader.line_num, str(error))]) from None
-    if header is None:
-        raise ValidationError([_("The file is empty: it has no header row.")])
-    return header_line, header, records
-
-
-def _header_errors(line: int, header: list[str]) -> list[str]:
-    if len(header) == 1 and ";" in header[0]:
-        # Spreadsheets with a Belgian locale save "CSV" with semicolons.
-        return [_line_error(line, _("the values are separated by ';'; the format uses commas."))]
-    problems = [
-        (_("columns named twice: %(columns)s"), sorted({n for n in header if header.count(n) > 1})),
-        (_("missing columns: %(columns)s"), [name for name in COLUMNS if name not in header]),
-        (_("unknown columns: %(columns)s"), [name for name in header if name not in COLUMNS]),
-    ]
-    return [
-        _line_error(line, message % {"columns": ", ".join(columns)})
-        for message, columns in problems
-        if columns
-    ]
 
 
 # Values
@@ -292,7 +227,7 @@ class _Lookups:
     bookings: dict[tuple[int, dt.date], list[Booking]]
 
 
-def _lookups(records: list[_Record]) -> _Lookups:
+def _lookups(records: list[Record]) -> _Lookups:
     sites = {
         site.name: site
         for site in Site.objects.filter(name__in={record.values["site"] for record in records})
@@ -342,7 +277,7 @@ def _lookups(records: list[_Record]) -> _Lookups:
     return _Lookups(sites, groups, codes, closed, families, children, bookings)
 
 
-def _check(records: list[_Record]) -> _Plan:
+def _check(records: list[Record]) -> _Plan:
     for record in records:
         record.values = {name: value.strip() for name, value in record.values.items()}
     # Rows of the wrong shape are reported as such; the lookups use only the others.
@@ -357,7 +292,7 @@ def _check(records: list[_Record]) -> _Plan:
     now = timezone.now()
     for record in records:
         if record.shape_error:
-            errors.append(_line_error(record.line, record.shape_error))
+            errors.append(line_error(record.line, record.shape_error))
             continue
         values = record.values
         problems = _Problems(record.line)

@@ -1,0 +1,80 @@
+"""Reading the coordinators' spreadsheets: the CSV machinery every import shares.
+
+Each import (families, plan) checks its own columns and values; this module reads the
+file, numbers its rows by the line they start on and words the errors the same way.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class Record:
+    """A data row of the file: its line, its values by column, and a problem of its shape."""
+
+    line: int
+    values: dict[str, str]
+    shape_error: str | None = None
+
+
+def line_error(line: int, message: str, column: str | None = None) -> str:
+    if column is None:
+        return _("line %(line)d: %(message)s") % {"line": line, "message": message}
+    return _("line %(line)d, %(column)s: %(message)s") % {
+        "line": line,
+        "column": column,
+        "message": message,
+    }
+
+
+def parse_csv(text: str) -> tuple[int, list[str], list[Record]]:
+    """(line of the header, header, data rows) of a CSV text; a byte order mark is allowed."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] | None = None
+    header_line = 1
+    records: list[Record] = []
+    line = 0
+    try:
+        for cells in reader:
+            # A quoted value may span lines: a row is numbered by the line it starts on.
+            start, line = line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                # Blank lines, and rows of bare commas that spreadsheets leave at the end.
+                continue
+            if header is None:
+                header, header_line = [name.strip() for name in cells], start
+                continue
+            record = Record(start, dict(zip(header, cells, strict=False)))
+            if len(cells) != len(header):
+                record.shape_error = _(
+                    "the row has %(values)d values, the header %(columns)d columns."
+                ) % {"values": len(cells), "columns": len(header)}
+            records.append(record)
+    except csv.Error as error:
+        raise ValidationError([line_error(reader.line_num, str(error))]) from None
+    if header is None:
+        raise ValidationError([_("The file is empty: it has no header row.")])
+    return header_line, header, records
+
+
+def header_errors(line: int, header: list[str], columns: Sequence[str]) -> list[str]:
+    """What is wrong with the header against the columns of the format."""
+    if len(header) == 1 and ";" in header[0]:
+        # Spreadsheets with a Belgian locale save "CSV" with semicolons.
+        return [line_error(line, _("the values are separated by ';'; the format uses commas."))]
+    problems = [
+        (_("columns named twice: %(columns)s"), sorted({n for n in header if header.count(n) > 1})),
+        (_("missing columns: %(columns)s"), [name for name in columns if name not in header]),
+        (_("unknown columns: %(columns)s"), [name for name in header if name not in columns]),
+    ]
+    return [
+        # An unnamed column (a trailing comma) is shown as "".
+        line_error(line, message % {"columns": ", ".join(name or '""' for name in names)})
+        for message, names in problems
+        if names
+    ]
