@@ -160,60 +160,55 @@ def _booking_action(request: HttpRequest, booking_id: int):
     return booking, version
 
 
+def _apply(request: HttpRequest, booking_id: int, change, describe) -> HttpResponse:
+    """Apply `change(booking, version)` and answer with the plan and a message.
+
+    `describe(booking)` gives the success message and extras for the message area.
+    """
+    booking, version = _booking_action(request, booking_id)
+    where = {"site": booking.group.site, "day": booking.date, "group_id": booking.group_id}
+    try:
+        booking = change(booking, version)
+    except ValidationError as error:
+        return _after_action(request, **where, level="error", text=error.messages[0])
+    text, extras = describe(booking)
+    return _after_action(request, **where, level="success", text=text, **extras)
+
+
 @require_POST
 @coordinator_only
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking, version = _booking_action(request, booking_id)
-    try:
-        booking = services.booking_cancel(booking=booking, version=version, user=request.user)
-    except ValidationError as error:
-        return _after_action(
-            request,
-            site=booking.group.site,
-            day=booking.date,
-            group_id=booking.group_id,
-            level="error",
-            text=error.messages[0],
-        )
-    text = _("Booking of %(name)s cancelled.") % {"name": booking.child.first_name}
-    return _after_action(
-        request,
-        site=booking.group.site,
-        day=booking.date,
-        group_id=booking.group_id,
-        level="success",
-        text=text,
-        undo=booking,
+    def describe(booking: Booking) -> tuple[str, dict]:
+        text = _("Booking of %(name)s cancelled.") % {"name": booking.child.first_name}
         # A place came free: propose the first fitting requests of the waiting list.
-        candidates=staffing.candidates_for(
+        candidates = staffing.candidates_for(
             site=booking.group.site, day=booking.date, group=booking.group
+        )
+        return text, {"undo": booking, "candidates": candidates}
+
+    return _apply(
+        request,
+        booking_id,
+        lambda booking, version: services.booking_cancel(
+            booking=booking, version=version, user=request.user
         ),
+        describe,
     )
 
 
 @require_POST
 @coordinator_only
 def booking_restore(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking, version = _booking_action(request, booking_id)
-    try:
-        booking = services.booking_restore(booking=booking, version=version, user=request.user)
-    except ValidationError as error:
-        return _after_action(
-            request,
-            site=booking.group.site,
-            day=booking.date,
-            group_id=booking.group_id,
-            level="error",
-            text=error.messages[0],
-        )
-    text = _("Booking of %(name)s restored.") % {"name": booking.child.first_name}
-    return _after_action(
+    return _apply(
         request,
-        site=booking.group.site,
-        day=booking.date,
-        group_id=booking.group_id,
-        level="success",
-        text=text,
+        booking_id,
+        lambda booking, version: services.booking_restore(
+            booking=booking, version=version, user=request.user
+        ),
+        lambda booking: (
+            _("Booking of %(name)s restored.") % {"name": booking.child.first_name},
+            {},
+        ),
     )
 
 
@@ -221,34 +216,21 @@ def booking_restore(request: HttpRequest, booking_id: int) -> HttpResponse:
 @coordinator_only
 def booking_urgent(request: HttpRequest, booking_id: int) -> HttpResponse:
     """Mark a booking urgent, or back to occasional: urgent bookings use the reserve."""
-    booking, version = _booking_action(request, booking_id)
-    place_type = rules.OCCASIONAL if booking.place_type == rules.URGENT else rules.URGENT
-    try:
-        booking = services.booking_set_place_type(
+
+    def toggle(booking: Booking, version: int | None) -> Booking:
+        place_type = rules.OCCASIONAL if booking.place_type == rules.URGENT else rules.URGENT
+        return services.booking_set_place_type(
             booking=booking, version=version, user=request.user, place_type=place_type
         )
-    except ValidationError as error:
-        return _after_action(
-            request,
-            site=booking.group.site,
-            day=booking.date,
-            group_id=booking.group_id,
-            level="error",
-            text=error.messages[0],
-        )
-    text = (
-        _("%(name)s now has an urgent place.")
-        if place_type == rules.URGENT
-        else _("%(name)s now has an occasional place.")
-    )
-    return _after_action(
-        request,
-        site=booking.group.site,
-        day=booking.date,
-        group_id=booking.group_id,
-        level="success",
-        text=text % {"name": booking.child.first_name},
-    )
+
+    def describe(booking: Booking) -> tuple[str, dict]:
+        if booking.place_type == rules.URGENT:
+            text = _("%(name)s now has an urgent place.")
+        else:
+            text = _("%(name)s now has an occasional place.")
+        return text % {"name": booking.child.first_name}, {}
+
+    return _apply(request, booking_id, toggle, describe)
 
 
 @require_POST
