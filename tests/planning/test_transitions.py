@@ -4,6 +4,7 @@ import datetime as dt
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -297,7 +298,7 @@ def test_a_move_from_a_stale_page_changes_nothing(client, coordinator, site, gro
 def test_a_regular_plan_does_not_move_again(coordinator, site, noor):
     staffing.transition_to_regular(plan=noor, version=1, user=coordinator)
     noor.refresh_from_db()
-    with pytest.raises(Exception, match="occasional"):
+    with pytest.raises(ValidationError, match="occasioneel opvangplan"):
         staffing.transition_to_regular(plan=noor, version=noor.version, user=coordinator)
     assert noor.changes.count() == 1
 
