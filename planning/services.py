@@ -369,8 +369,10 @@ def booking_create(
 
 
 def _locked(booking: Booking, version: int | None) -> Booking:
+    # Lock the booking row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the outer join that the absence code needs.
     locked = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("group__site", "child__family", "absence_code")
         .get(pk=booking.pk)
     )

@@ -1,0 +1,159 @@
+"""The administrator manages schemes, rates and places here; the ledger only grows."""
+
+from collections import defaultdict
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from elief.models import Role
+from subsidies import services
+from subsidies.models import (
+    DaySnapshot,
+    LedgerEntry,
+    PlaceAssignment,
+    Scheme,
+    SchemeKind,
+    SchemeRate,
+)
+
+
+def _administrator(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+
+
+class ForAdministrators:
+    """The administrator manages subsidies by role, without model permissions to hand out."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _administrator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _administrator(request)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return _administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _administrator(request)
+
+
+class SchemeRateInline(ForAdministrators, admin.TabularInline):
+    model = SchemeRate
+    extra = 0
+    fields = ["valid_from", "rate_eur", "units"]
+
+
+class PlaceAssignmentFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        scheme = self.instance
+        if scheme.kind != SchemeKind.PER_PLACE_DAY:
+            if any(f.cleaned_data and not f.cleaned_data.get("DELETE") for f in self.forms):
+                raise ValidationError(_("Only a scheme paid per place-day is assigned places."))
+            return
+        mine: dict[tuple, dict] = defaultdict(dict)
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            if scheme.site_id and data["group"].site_id != scheme.site_id:
+                form.add_error("group", _("The group belongs to another site."))
+                continue
+            mine[(data["group"], data["place_type"])][data["valid_from"]] = data["places"]
+        for (group, place_type), entries in mine.items():
+            others = PlaceAssignment.objects.filter(
+                group=group, place_type=place_type, scheme__kind=SchemeKind.PER_PLACE_DAY
+            )
+            if scheme.pk:
+                others = others.exclude(scheme=scheme)
+            services.place_assignments_check(
+                group=group,
+                place_type=place_type,
+                entries=[(o.valid_from, f"scheme {o.scheme_id}", o.places) for o in others]
+                + [(valid_from, "this", places) for valid_from, places in entries.items()],
+            )
+
+
+class PlaceAssignmentInline(ForAdministrators, admin.TabularInline):
+    model = PlaceAssignment
+    formset = PlaceAssignmentFormSet
+    extra = 0
+    fields = ["group", "place_type", "valid_from", "places"]
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ForAdministrators, admin.ModelAdmin):
+    list_display = ["name", "site", "kind", "category"]
+    list_filter = ["site", "kind", "category"]
+    search_fields = ["name"]
+    inlines = [SchemeRateInline, PlaceAssignmentInline]
+    fieldsets = [
+        (None, {"fields": ["site", "name", "kind", "category", "prefinanced_scheme"]}),
+        (
+            _("Conditions"),
+            {
+                "fields": [
+                    "min_occupancy_pct",
+                    "min_vulnerable_pct",
+                    "min_open_days",
+                    "min_open_hours",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
+    """Add only: a wrong entry is corrected by a new one that names it in "corrects"."""
+
+    list_display = [
+        "period_start",
+        "scheme",
+        "kind",
+        "date",
+        "amount_eur",
+        "corrects",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["scheme__site", "scheme", "kind"]
+    fields = ["scheme", "kind", "period_start", "date", "amount_eur", "note", "corrects"]
+    raw_id_fields = ["corrects"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: LedgerEntry, form, change: bool) -> None:
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DaySnapshot)
+class DaySnapshotAdmin(ForAdministrators, admin.ModelAdmin):
+    """The nightly figures, to look at: the nightly job writes them."""
+
+    list_display = ["date", "group", "capacity", "booked", "present", "prestaties", "lost_eur"]
+    list_filter = ["group__site"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,54 @@
+"""Forms of the subsidies app."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from subsidies import rules
+from subsidies.models import LedgerEntryKind, Scheme
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a report or ledger page can show
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """A month as "2026-03": its first day; None for anything else."""
+    try:
+        month = dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+    return month if FIRST_YEAR <= month.year <= LAST_YEAR else None
+
+
+def parse_year(value: str | None) -> int | None:
+    try:
+        year = int(value or "")
+    except ValueError:
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+class LedgerEntryForm(forms.Form):
+    """A payment received, or the correction of an earlier entry."""
+
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=LedgerEntryKind.choices)
+    period_start = forms.DateField(
+        label=_("Quarter"),
+        widget=DATE_INPUT,
+        help_text=_("Any day of the quarter the payment is for."),
+    )
+    date = forms.DateField(label=_("Date of payment"), widget=DATE_INPUT)
+    amount_eur = forms.DecimalField(label=_("Amount (€)"), max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, site, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.filter(site=site).order_by("name")
+
+    def clean_period_start(self) -> dt.date:
+        # Any day will do: the entry is for the quarter it falls in.
+        return rules.quarter_of(self.cleaned_data["period_start"])[0]

@@ -1,0 +1,73 @@
+"""Reads of the subsidies app.
+
+Two sources, one set of figures:
+- `days`: each group's open day computed from the bookings, the source of truth (the
+  `report` command, the nightly snapshots, the coordinator's money view);
+- `board`: the board pages, from the stored nightly snapshots (`DaySnapshot`,
+  `SchemeDaySnapshot`) with SQL aggregates, in a fixed number of queries whatever the number
+  of children or days;
+- `money`: the coordinator's money view and the ledger.
+Both sources are computed by subsidies.rules, and a test holds them to agree.
+"""
+
+from subsidies.selectors.board import (
+    MonthlyReport,
+    add_months,
+    compliance,
+    monthly_report,
+    snapshot_groups,
+    snapshot_months,
+    snapshot_schemes,
+    snapshot_summary,
+    snapshot_totals_by_site,
+    snapshots_for,
+)
+from subsidies.selectors.days import (
+    ATTENDANCE_COLUMNS,
+    SUMMARY_METRICS,
+    GroupDay,
+    SchemeSetup,
+    attendance_list,
+    children_present,
+    group_day,
+    group_days,
+    monthly_summary,
+    open_days_of,
+    scheme_setup,
+    settings_in_force,
+)
+from subsidies.selectors.money import (
+    LedgerLine,
+    ledger_entry_for_site,
+    ledger_overview,
+    money_view,
+)
+
+__all__ = [
+    "ATTENDANCE_COLUMNS",
+    "SUMMARY_METRICS",
+    "GroupDay",
+    "LedgerLine",
+    "MonthlyReport",
+    "SchemeSetup",
+    "add_months",
+    "attendance_list",
+    "children_present",
+    "compliance",
+    "group_day",
+    "group_days",
+    "ledger_entry_for_site",
+    "ledger_overview",
+    "monthly_report",
+    "monthly_summary",
+    "money_view",
+    "open_days_of",
+    "scheme_setup",
+    "settings_in_force",
+    "snapshot_groups",
+    "snapshot_months",
+    "snapshot_schemes",
+    "snapshot_summary",
+    "snapshot_totals_by_site",
+    "snapshots_for",
+]

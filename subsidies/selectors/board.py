@@ -1,0 +1,447 @@
+"""The board's pages: SQL aggregates over the stored nightly snapshots, in a fixed number
+of queries whatever the number of children, days or sites; and the compliance of the
+subsidies' conditions."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from elief import calendar
+from elief.models import Site, SiteSettings
+from families.rules import social_mix_status
+from planning import rules as planning_rules
+from subsidies import rules
+from subsidies.models import (
+    DaySnapshot,
+    Scheme,
+    SchemeCategory,
+    SchemeDaySnapshot,
+)
+from subsidies.referral_figures import referral_figures
+from subsidies.selectors.days import (
+    children_present,
+    open_days_of,
+    settings_in_force,
+    summary_of,
+)
+
+ZERO = rules.ZERO
+
+# The stored snapshots
+
+_SNAPSHOT_SUMS = (
+    "capacity",
+    "booked",
+    "present",
+    "planned_prestaties",
+    "prestaties",
+    "gap_no_show",
+    "gap_excused",
+    "gap_unrecorded",
+    "no_show_days",
+    "excused_days",
+    "vacancy_days",
+    "expected_eur",
+    "lost_eur",
+    "no_show_eur",
+    "excused_eur",
+    "vacancy_eur",
+)
+
+
+def _sums(**extra) -> dict:
+    return {name: Sum(name) for name in _SNAPSHOT_SUMS} | extra
+
+
+def _clean(row: dict) -> dict:
+    """Sums of no rows are None: make them zero."""
+    return {
+        key: (ZERO if value is None and key in _SNAPSHOT_SUMS else value)
+        for key, value in row.items()
+    }
+
+
+def snapshots_for(*, sites: Iterable[Site], start: dt.date, end: dt.date) -> QuerySet[DaySnapshot]:
+    return DaySnapshot.objects.filter(
+        group__site__in=[s.pk for s in sites], date__range=(start, end)
+    )
+
+
+def snapshot_totals_by_site(
+    *, sites: Sequence[Site], start: dt.date, end: dt.date
+) -> dict[int, dict]:
+    rows = (
+        snapshots_for(sites=sites, start=start, end=end)
+        .values("group__site")
+        .annotate(**_sums(days=Count("date", distinct=True)))
+    )
+    return {row["group__site"]: _clean(row) for row in rows}
+
+
+def snapshot_months(*, sites: Sequence[Site], start: dt.date, end: dt.date) -> dict[dt.date, dict]:
+    rows = (
+        snapshots_for(sites=sites, start=start, end=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(**_sums())
+        .order_by("month")
+    )
+    return {as_date(row["month"]): _clean(row) for row in rows}
+
+
+def as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def snapshot_schemes(*, sites: Sequence[Site], start: dt.date, end: dt.date) -> list[dict]:
+    """Per scheme name (the same scheme name of several sites counts as one)."""
+    rows = (
+        SchemeDaySnapshot.objects.filter(
+            group__site__in=[s.pk for s in sites], date__range=(start, end)
+        )
+        .values("scheme__name")
+        .annotate(
+            place_days=Sum("places"),
+            prestaties=Sum("prestaties"),
+            expected_eur=Sum("expected_eur"),
+            lost_eur=Sum("lost_eur"),
+            no_show_eur=Sum("no_show_eur"),
+            excused_eur=Sum("excused_eur"),
+            vacancy_eur=Sum("vacancy_eur"),
+        )
+        .order_by("-lost_eur", "scheme__name")
+    )
+    return [{**row, "name": row["scheme__name"]} for row in rows]
+
+
+def snapshot_groups(*, site: Site, start: dt.date, end: dt.date) -> list[dict]:
+    rows = (
+        snapshots_for(sites=[site], start=start, end=end)
+        .values("group__name")
+        .annotate(**_sums())
+        .order_by("group__name")
+    )
+    return [
+        {
+            **_clean(row),
+            "name": row["group__name"],
+            "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"]),
+        }
+        for row in rows
+    ]
+
+
+def snapshot_summary(
+    *, site: Site, start: dt.date, end: dt.date, totals: dict | None = None
+) -> dict:
+    """The monthly summary of a site from the stored snapshots: the same metrics as
+    `monthly_summary`, which reads the bookings."""
+    if totals is None:
+        totals = snapshot_totals_by_site(sites=[site], start=start, end=end).get(site.pk, {})
+    present = children_present(sites=[site], start=start, end=end).get(site.pk, {})
+    return summary_of(
+        open_days=len(site.open_days(start, end)),
+        capacity_days=totals.get("capacity") or 0,
+        prestaties=totals.get("prestaties") or ZERO,
+        children=present.get("children", 0),
+        vulnerable=present.get("vulnerable", 0),
+        no_show_days=totals.get("no_show_days") or ZERO,
+        excused_days=totals.get("excused_days") or ZERO,
+        vacancy_days=totals.get("vacancy_days") or ZERO,
+        lost_eur=totals.get("lost_eur") or ZERO,
+        referrals=referral_figures(sites=[site], start=start, end=end),
+    )
+
+
+# The board's monthly report
+
+
+@dataclass
+class MonthlyReport:
+    sites: list[Site]
+    site: Site | None  # None: the whole vzw (every site the user may see)
+    month: dt.date
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    totals: dict
+    summary: dict
+    trend: list[dict]
+    schemes: list[dict]
+    groups: list[dict]
+    per_site: list[dict]
+    compliance: list[dict]
+
+    @property
+    def gap_other(self) -> Decimal:
+        t = self.totals
+        return (
+            t["planned_prestaties"]
+            - t["prestaties"]
+            - t["gap_no_show"]
+            - t["gap_excused"]
+            - t["gap_unrecorded"]
+        )
+
+    @property
+    def lost_by_cause(self) -> list[tuple[str, Decimal]]:
+        t = self.totals
+        return [
+            (rules.NO_SHOW, t["no_show_eur"]),
+            (rules.EXCUSED, t["excused_eur"]),
+            (rules.VACANCY, t["vacancy_eur"]),
+        ]
+
+
+def add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_report(
+    *, sites: QuerySet[Site], site: Site | None, month: dt.date, today: dt.date
+) -> MonthlyReport:
+    """The board's report of a month for one site or all the user's sites, from the
+    snapshots. A fixed number of queries whatever the number of children, days or sites
+    (plus what the referrals app needs for its figures)."""
+    site_list = [site] if site is not None else list(sites)
+    site_list = list(
+        Site.objects.filter(pk__in=[s.pk for s in site_list])
+        .prefetch_related("closing_days", "settings", "groups")
+        .order_by("name")
+    )
+    start, end = rules.month_bounds(month)
+    as_of = min(end, today - dt.timedelta(days=1))
+    trend_start = add_months(start, -11)
+
+    by_month = snapshot_months(sites=site_list, start=trend_start, end=end)
+    trend = []
+    for index in range(12):
+        first = add_months(trend_start, index)
+        row = by_month.get(first)
+        trend.append(
+            {
+                "month": first,
+                "has_data": row is not None,
+                "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"])
+                if row
+                else None,
+                "planned_pct": planning_rules.occupancy_pct(
+                    row["planned_prestaties"], row["capacity"]
+                )
+                if row
+                else None,
+                "lost_eur": row["lost_eur"] if row else ZERO,
+            }
+        )
+
+    by_site = snapshot_totals_by_site(sites=site_list, start=start, end=end)
+    present = children_present(sites=site_list, start=start, end=end)
+    referrals = referral_figures(sites=site_list, start=start, end=end)
+    totals = {name: ZERO for name in _SNAPSHOT_SUMS}
+    per_site = []
+    for each in site_list:
+        row = by_site.get(each.pk, {name: ZERO for name in _SNAPSHOT_SUMS})
+        for name in _SNAPSHOT_SUMS:
+            totals[name] += row[name] or ZERO
+        kids = present.get(each.pk, {"children": 0, "vulnerable": 0})
+        settings = settings_in_force(list(each.settings.all()), each, end)
+        mix_pct = rules.pct(kids["vulnerable"], kids["children"])
+        per_site.append(
+            {
+                "site": each,
+                "open_days": len(open_days_of(each, start, end)),
+                "capacity_days": row["capacity"] or 0,
+                "prestaties": row["prestaties"],
+                "planned_prestaties": row["planned_prestaties"],
+                "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"]),
+                "planned_pct": planning_rules.occupancy_pct(
+                    row["planned_prestaties"], row["capacity"]
+                ),
+                "lost_eur": row["lost_eur"],
+                "children": kids["children"],
+                "vulnerable": kids["vulnerable"],
+                "vulnerable_pct": mix_pct,
+                "aim_pct": settings.social_mix_aim_pct,
+                "trap2_min": settings.trap2_min_vulnerable_pct,
+                "trap3_min": settings.trap3_min_vulnerable_pct,
+                "mix_status": social_mix_status(
+                    mix_pct.quantize(rules.TWO_DECIMALS),
+                    aim=settings.social_mix_aim_pct,
+                    trap2_min=settings.trap2_min_vulnerable_pct,
+                    trap3_min=settings.trap3_min_vulnerable_pct,
+                ),
+            }
+        )
+    children = sum(row["children"] for row in per_site)
+    vulnerable = sum(row["vulnerable"] for row in per_site)
+    capacity_days = int(totals["capacity"])
+    summary = summary_of(
+        open_days=len({day for each in site_list for day in open_days_of(each, start, end)}),
+        capacity_days=capacity_days,
+        prestaties=totals["prestaties"],
+        children=children,
+        vulnerable=vulnerable,
+        no_show_days=totals["no_show_days"],
+        excused_days=totals["excused_days"],
+        vacancy_days=totals["vacancy_days"],
+        lost_eur=totals["lost_eur"],
+        referrals=referrals,
+    )
+    summary["planned_pct"] = planning_rules.occupancy_pct(
+        totals["planned_prestaties"], capacity_days
+    )
+    if site is not None and per_site:
+        first = per_site[0]
+        summary.update(
+            aim_pct=first["aim_pct"],
+            trap2_min=first["trap2_min"],
+            trap3_min=first["trap3_min"],
+            mix_status=first["mix_status"],
+        )
+    return MonthlyReport(
+        sites=site_list,
+        site=site,
+        month=start,
+        start=start,
+        end=end,
+        as_of=as_of,
+        totals=totals,
+        summary=summary,
+        trend=trend,
+        schemes=snapshot_schemes(sites=site_list, start=start, end=end),
+        groups=snapshot_groups(site=site, start=start, end=end) if site else [],
+        per_site=per_site,
+        compliance=compliance(sites=site_list, as_of=as_of),
+    )
+
+
+# Compliance
+
+PACE_DAYS = 91  # the "current pace": the last three months
+
+
+def _condition_key(scheme: Scheme, settings: SiteSettings) -> list[tuple[str, Decimal]]:
+    """The conditions of a scheme as (kind, minimum)."""
+    found = []
+    if scheme.min_occupancy_pct is not None:
+        found.append(("occupancy", scheme.min_occupancy_pct))
+    vulnerable = scheme.min_vulnerable_pct
+    if vulnerable is None and scheme.category in (SchemeCategory.TRAP2A, SchemeCategory.TRAP2B):
+        vulnerable = settings.trap2_min_vulnerable_pct
+    if vulnerable is None and scheme.category == SchemeCategory.TRAP3:
+        vulnerable = settings.trap3_min_vulnerable_pct
+    if vulnerable is not None:
+        found.append(("vulnerable", vulnerable))
+    if scheme.min_open_days is not None:
+        found.append(("open_days", Decimal(scheme.min_open_days)))
+    if scheme.min_open_hours is not None:
+        found.append(("open_hours", scheme.min_open_hours))
+    return found
+
+
+def compliance(*, sites: Sequence[Site], as_of: dt.date) -> list[dict]:
+    """Each condition of each site's schemes in the calendar year of `as_of`: the figure so
+    far, the projection to the end of the year at the pace of the last three months, and
+    met / at risk / missed. Sites come with closing days, settings and groups prefetched.
+    A fixed number of queries (schemes, snapshot sums twice, children twice)."""
+    if not sites:
+        return []
+    year_start = dt.date(as_of.year, 1, 1)
+    year_end = dt.date(as_of.year, 12, 31)
+    pace_start = max(year_start, as_of - dt.timedelta(days=PACE_DAYS - 1))
+    schemes_by_site: dict[int, list[Scheme]] = defaultdict(list)
+    schemes = Scheme.objects.filter(
+        site__in=[s.pk for s in sites], rates__valid_from__lte=year_end
+    ).distinct()
+    for scheme in schemes.order_by("name"):
+        schemes_by_site[scheme.site_id].append(scheme)
+    so_far = snapshot_totals_by_site(sites=sites, start=year_start, end=as_of)
+    pace = snapshot_totals_by_site(sites=sites, start=pace_start, end=as_of)
+    kids_so_far = children_present(sites=sites, start=year_start, end=as_of)
+    kids_pace = children_present(sites=sites, start=pace_start, end=as_of)
+    period_over = as_of >= year_end
+
+    result = []
+    for site in sites:
+        settings = settings_in_force(list(site.settings.all()), site, as_of)
+        conditions: dict[tuple[str, Decimal], list[str]] = {}
+        for scheme in schemes_by_site.get(site.pk, []):
+            for key in _condition_key(scheme, settings):
+                conditions.setdefault(key, []).append(scheme.name)
+        if not conditions:
+            continue
+        capacity = sum(group.capacity for group in site.groups.all())
+        done_days = open_days_of(site, year_start, as_of)
+        remaining_days = open_days_of(site, as_of + dt.timedelta(days=1), year_end)
+        items = []
+        for (kind, minimum), names in sorted(conditions.items()):
+            item = {"kind": kind, "minimum": minimum, "schemes": names}
+            if kind == "occupancy":
+                done = so_far.get(site.pk, {})
+                recent = pace.get(site.pk, {})
+                done_num = done.get("prestaties") or ZERO
+                done_of = Decimal(done.get("capacity") or 0)
+                remaining_of = Decimal(capacity * len(remaining_days))
+                current = rules.pct(done_num, done_of)
+                projected = rules.projected_share_pct(
+                    done=done_num,
+                    done_of=done_of,
+                    pace=recent.get("prestaties") or ZERO,
+                    pace_of=Decimal(recent.get("capacity") or 0),
+                    remaining_of=remaining_of,
+                )
+                best = rules.best_share_pct(
+                    done=done_num, done_of=done_of, remaining_of=remaining_of
+                )
+                item.update(current=current, projected=projected, attainable=best >= minimum)
+            elif kind == "vulnerable":
+                done = kids_so_far.get(site.pk, {"children": 0, "vulnerable": 0})
+                recent = kids_pace.get(site.pk, done)
+                current = rules.pct(done["vulnerable"], done["children"])
+                projected = rules.pct(recent["vulnerable"], recent["children"])
+                item.update(
+                    current=current,
+                    projected=projected,
+                    attainable=not period_over or current >= minimum,
+                )
+            elif kind == "open_days":
+                current = Decimal(len(done_days))
+                projected = current + len(remaining_days)
+                # The site's own closing days ahead could still be cancelled; weekends and
+                # public holidays cannot.
+                holidays = calendar.public_holidays(as_of + dt.timedelta(days=1), year_end)
+                possible = calendar.open_days(
+                    as_of + dt.timedelta(days=1),
+                    year_end,
+                    weekdays=site.weekdays,
+                    closed=holidays,
+                )
+                item.update(
+                    current=current,
+                    projected=projected,
+                    attainable=current + len(possible) >= minimum,
+                )
+                item["current_is_partial"] = True
+            else:  # open_hours
+                hours = _hours_between(site.opens, site.closes)
+                item.update(current=hours, projected=hours, attainable=hours >= minimum)
+            item["status"] = rules.condition_status(
+                projected=item["projected"],
+                minimum=minimum,
+                attainable=item["attainable"],
+                current=item["current"] if kind in ("occupancy", "vulnerable") else None,
+            )
+            items.append(item)
+        result.append({"site": site, "year": as_of.year, "as_of": as_of, "conditions": items})
+    return result
+
+
+def _hours_between(opens: dt.time, closes: dt.time) -> Decimal:
+    minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+    return Decimal(minutes) / 60
