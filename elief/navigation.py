@@ -29,6 +29,12 @@ ITEMS = [
     NavItem(_("Families"), "families:family_list", frozenset({Role.COORDINATOR})),
     NavItem(_("Referrals"), "referrals:referral_list", frozenset({Role.COORDINATOR})),
     NavItem(_("My referrals"), "referrals:portal", frozenset({Role.REFERRER})),
+    NavItem(_("Subsidies"), "subsidies:money", frozenset({Role.COORDINATOR})),
+    NavItem(
+        _("Monthly report"),
+        "subsidies:report",
+        frozenset({Role.BOARD, Role.COORDINATOR, Role.ADMIN}),
+    ),
     NavItem(_("Today"), "planning:today", frozenset({Role.STAFF})),
     NavItem(
         _("Sites"),

@@ -149,6 +149,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NIGHTLY_HOUR = env_int("NIGHTLY_HOUR", 2, maximum=23)
 CELERY_BEAT_SCHEDULE = {
+    # The previous day's occupancy and subsidy loss, and any day a missed night left out.
+    "subsidies-nightly": {
+        "task": "subsidies.tasks.nightly",
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=0),
+    },
     # Regular care plans keep four weeks of planned bookings ahead.
     "planning-regular-bookings": {
         "task": "planning.tasks.regular_bookings_extend",

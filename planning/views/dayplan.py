@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -51,6 +52,13 @@ def _render_plan(
     """The whole page, or for htmx only the plan: every action changes the figures."""
     plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
     children = _children(site)
+    # Every group's booking form lists the site's children: render the options once
+    # (a widget per group would render and query them again for each group).
+    child_options = format_html_join(
+        "",
+        '<option value="{}">{} {} · {}</option>',
+        ((c.pk, c.first_name, c.last_name, c.family.reference) for c in children),
+    )
     forms = forms or {}
     for group_day in plan.groups:
         group_day.form = forms.get(group_day.group.pk) or BookingForm(
@@ -74,6 +82,7 @@ def _render_plan(
         "today": timezone.localdate(),
         "groups": [group_day.group for group_day in plan.groups],
         "plan_url": _plan_url(site, day),
+        "child_options": child_options,
     }
     template = "planning/dayplan.html#plan" if request.htmx else "planning/dayplan.html"
     return render(request, template, context, status=status)

@@ -264,7 +264,7 @@ def test_the_day_plan_needs_a_fixed_number_of_queries(
     signed_in, site, children, django_assert_num_queries
 ):
     _populate(site, 3, children)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = signed_in.get(_plan_url(site))
     assert sum(len(g.bookings) for g in response.context["plan"].groups) == 3 * children
 

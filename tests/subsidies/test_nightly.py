@@ -15,7 +15,6 @@ from elief.models import ClosingDay
 from planning.models import AbsenceCode
 from subsidies import exports, selectors, services, tasks
 from subsidies.models import DaySnapshot, SchemeDaySnapshot
-from subsidies.schedule import BEAT_SCHEDULE, beat_schedule
 from tests.factories import (
     BookingFactory,
     GroupFactory,
@@ -191,8 +190,13 @@ def test_the_task_retries_a_database_failure(site, groups, monkeypatch):
     assert len(calls) == 2
 
 
-def test_the_beat_entry_runs_the_task_at_the_nightly_hour():
-    entry = BEAT_SCHEDULE["subsidies-nightly"]
-    assert entry["task"] == tasks.nightly.name == "subsidies.tasks.nightly"
-    schedule = beat_schedule(3)["subsidies-nightly"]["schedule"]
-    assert schedule.hour == {3} and schedule.minute == {0}
+def test_beat_runs_the_nightly_tasks_at_the_nightly_hour(settings):
+    from planning import tasks as planning_tasks
+
+    entries = settings.CELERY_BEAT_SCHEDULE
+    assert entries["subsidies-nightly"]["task"] == tasks.nightly.name
+    assert (
+        entries["planning-regular-bookings"]["task"] == planning_tasks.regular_bookings_extend.name
+    )
+    for entry in entries.values():
+        assert entry["schedule"].hour == {settings.NIGHTLY_HOUR}
