@@ -23,6 +23,7 @@ from families.models import (
     SettlingInSession,
     SettlingInStep,
 )
+from families.signals import settling_in_planned
 
 Pattern = Mapping[int, tuple[dt.time, dt.time]]
 
@@ -270,7 +271,15 @@ def settling_in_plan(
             )
         )
     child.settling_in_sessions.all().delete()
-    return SettlingInSession.objects.bulk_create(sessions)
+    sessions = SettlingInSession.objects.bulk_create(sessions)
+    settling_in_planned.send(sender=SettlingInSession, child=child, sessions=sessions)
+    return sessions
+
+
+@transaction.atomic
+def settling_in_clear(*, child: Child) -> None:
+    child.settling_in_sessions.all().delete()
+    settling_in_planned.send(sender=SettlingInSession, child=child, sessions=[])
 
 
 def family_access_record(*, family: Family, user: User, what: str) -> None:

@@ -381,5 +381,5 @@ def social_mix(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def settling_in_clear(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
-    child.settling_in_sessions.all().delete()
+    services.settling_in_clear(child=child)
     return redirect("families:family_detail", child.family_id)

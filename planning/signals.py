@@ -1,4 +1,5 @@
-"""Keep the planned bookings of regular care plans in step with the plans.
+"""Keep the day plan in step with the families app: the planned bookings of regular
+care plans follow the plans, settling-in sessions become bookings.
 
 The handlers only queue the sync (planning.staffing.regular_bookings_sync) for after the
 commit, once per plan and transaction; the sync itself decides what to create or delete.
@@ -8,6 +9,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from families.models import CarePlan, CarePlanChange, CarePlanDay
+from families.signals import settling_in_planned
 from planning import staffing
 
 
@@ -34,3 +36,8 @@ def care_plan_day_changed(sender, instance: CarePlanDay, raw: bool = False, **kw
 def care_plan_deleted(sender, instance: CarePlan, **kwargs) -> None:
     # Before the delete: afterwards the bookings no longer point at the plan.
     staffing.regular_bookings_drop(plan=instance)
+
+
+@receiver(settling_in_planned, dispatch_uid="planning_settling_in_planned")
+def settling_in_planned_to_bookings(sender, child, sessions, **kwargs) -> None:
+    staffing.settling_in_bookings_sync(child=child, sessions=sessions)

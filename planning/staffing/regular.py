@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elief.models import Site
-from families.models import CareKind, CarePlan
+from families.models import CareKind, CarePlan, Child
 from planning import rules, services
 from planning.models import Booking, BookingChange, Group
 
@@ -230,3 +230,57 @@ def regular_bookings_extend(*, today: dt.date | None = None) -> int:
         except (ValidationError, DatabaseError):
             logger.exception("Could not extend the regular bookings of care plan %s.", plan.pk)
     return created
+
+
+@transaction.atomic
+def settling_in_bookings_sync(*, child: Child, sessions: list) -> list[Booking]:
+    """Book the child's settling-in sessions; drop the planned ones no longer planned.
+
+    A session books an occasional place flagged as settling-in, in the group of the
+    child's latest booking or else the group with the most occasional places. The
+    coordinator planned it on purpose, so the overbooking rule does not refuse it.
+    """
+    today = timezone.localdate()
+    site = child.family.site
+    wanted = {(s.date, s.start, s.end) for s in sessions if s.date >= today}
+    existing = list(
+        Booking.objects.filter(
+            child=child, settling_in=True, outcome=rules.PLANNED, date__gte=today
+        )
+    )
+    for booking in existing:
+        if (booking.date, booking.start, booking.end) not in wanted:
+            services.booking_cancel(booking=booking, version=None, user=None)
+    booked_days = set(
+        Booking.objects.filter(child=child, date__in={day for day, _s, _e in wanted})
+        .exclude(outcome=rules.CANCELLED)
+        .values_list("date", flat=True)
+    )
+    recent = (
+        Booking.objects.filter(child=child, group__site=site)
+        .select_related("group")
+        .order_by("-date", "-pk")
+        .first()
+    )
+    group = (
+        recent.group
+        if recent
+        else (Group.objects.filter(site=site).order_by("-occasional_places", "name", "pk").first())
+    )
+    if group is None:
+        return []
+    return [
+        services.booking_create(
+            child=child,
+            group=group,
+            day=day,
+            start=start,
+            end=end,
+            place_type=rules.OCCASIONAL,
+            settling_in=True,
+            user=None,
+            check_acceptance=False,
+        )
+        for day, start, end in sorted(wanted)
+        if day not in booked_days
+    ]
