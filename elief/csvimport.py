@@ -8,8 +8,10 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 
@@ -78,3 +80,30 @@ def header_errors(line: int, header: list[str], columns: Sequence[str]) -> list[
         for message, names in problems
         if names
     ]
+
+
+def read_text(file: Path) -> str:
+    """The text of a spreadsheet's CSV file, or a CommandError a coordinator can act on."""
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(_("%(file)s: no such file") % {"file": file}) from None
+    except IsADirectoryError:
+        raise CommandError(_("%(file)s: is a folder, not a file") % {"file": file}) from None
+    try:
+        # utf-8-sig: spreadsheets put a byte order mark before the header.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CommandError(
+            _(
+                "%(file)s: line %(line)d is not UTF-8 text (byte 0x%(byte)02x). "
+                "Save the file as “CSV UTF-8” and import it again."
+            )
+            % {"file": file, "line": line, "byte": data[error.start]}
+        ) from None
+
+
+def not_imported(file: Path, error: ValidationError) -> CommandError:
+    lines = "\n".join(f"  {message}" for message in error.messages)
+    return CommandError(_("%(file)s was not imported:\n%(lines)s") % {"file": file, "lines": lines})

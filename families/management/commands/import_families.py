@@ -1,10 +1,11 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from elief.csvimport import not_imported, read_text
 from families.importing import families_import
 
 
@@ -15,31 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise CommandError(_("%(file)s: no such file") % {"file": file}) from None
-        except IsADirectoryError:
-            raise CommandError(_("%(file)s: is a folder, not a file") % {"file": file}) from None
-        try:
-            # utf-8-sig: spreadsheets put a byte order mark before the header.
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise CommandError(
-                _(
-                    "%(file)s: line %(line)d is not UTF-8 text (byte 0x%(byte)02x). "
-                    "Save the file as “CSV UTF-8” and import it again."
-                )
-                % {"file": file, "line": line, "byte": data[error.start]}
-            ) from None
+        text = read_text(file)
         try:
             result = families_import(rows=text)
         except ValidationError as error:
-            lines = "\n".join(f"  {message}" for message in error.messages)
-            raise CommandError(
-                _("%(file)s was not imported:\n%(lines)s") % {"file": file, "lines": lines}
-            ) from None
+            raise not_imported(file, error) from None
         created = ngettext(
             "%(count)d family created", "%(count)d families created", result.created
         ) % {"count": result.created}
