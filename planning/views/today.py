@@ -334,53 +334,36 @@ def _row_response(
     return render(request, f"{TEMPLATE}#row-update", context)
 
 
-@require_POST
-@staff_or_coordinator
-def check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
+def _tap(request: HttpRequest, booking_id: int, service, done: str) -> HttpResponse:
+    """Check in or out now: `service` is the booking service, `done` the message."""
     booking = _booking_of_today(request, booking_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("This form is missing the booking's version."))
     at = _now_time(timezone.localtime())
+    version = form.cleaned_data["version"]
     error = None
     try:
-        services.booking_check_in(
-            booking=booking, version=form.cleaned_data["version"], user=request.user, at=at
-        )
+        service(booking=booking, version=version, user=request.user, at=at)
     except ValidationError as exc:
         error = exc
-    return _row_response(
-        request,
-        booking=booking,
-        version=form.cleaned_data["version"],
-        error=error,
-        done=_("%(name)s checked in at %(time)s.")
-        % {"name": booking.child.first_name, "time": f"{at:%H:%M}"},
+    text = done % {"name": booking.child.first_name, "time": f"{at:%H:%M}"}
+    return _row_response(request, booking=booking, version=version, error=error, done=text)
+
+
+@require_POST
+@staff_or_coordinator
+def check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
+    return _tap(
+        request, booking_id, services.booking_check_in, _("%(name)s checked in at %(time)s.")
     )
 
 
 @require_POST
 @staff_or_coordinator
 def check_out(request: HttpRequest, booking_id: int) -> HttpResponse:
-    booking = _booking_of_today(request, booking_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("This form is missing the booking's version."))
-    at = _now_time(timezone.localtime())
-    error = None
-    try:
-        services.booking_check_out(
-            booking=booking, version=form.cleaned_data["version"], user=request.user, at=at
-        )
-    except ValidationError as exc:
-        error = exc
-    return _row_response(
-        request,
-        booking=booking,
-        version=form.cleaned_data["version"],
-        error=error,
-        done=_("%(name)s checked out at %(time)s.")
-        % {"name": booking.child.first_name, "time": f"{at:%H:%M}"},
+    return _tap(
+        request, booking_id, services.booking_check_out, _("%(name)s checked out at %(time)s.")
     )
 
 

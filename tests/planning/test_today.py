@@ -82,7 +82,16 @@ def _booking(group, first_name, day, *, start=dt.time(8), end=dt.time(16), **fie
 
 
 def _present(group, first_name, day):
-    return _booking(group, first_name, day, start=ALL_DAY[0], outcome="present", arrived=ALL_DAY[0])
+    # Here all day, so an urgent child added at any hour of the test run overlaps.
+    return _booking(
+        group,
+        first_name,
+        day,
+        start=ALL_DAY[0],
+        end=ALL_DAY[1],
+        outcome="present",
+        arrived=ALL_DAY[0],
+    )
 
 
 def _shift(site, name, day, *, group=None, counts=True):
