@@ -149,14 +149,20 @@ def site_import(*, data: dict) -> SiteImportResult:
     return result
 
 
+# A site's first settings hold for all its past unless the file says from when: the
+# history imported with it is computed with them.
+SETTINGS_SINCE_ALWAYS = dt.date(2000, 1, 1)
+
+
 def _import_settings(*, site: Site, values: dict, valid_from, result: SiteImportResult) -> None:
-    today = timezone.localdate()
     entries = list(site.settings.all())
-    current = site.settings_on(valid_from or today) if entries else None
+    # A change without a date applies from today on.
+    valid_from = valid_from or (timezone.localdate() if entries else SETTINGS_SINCE_ALWAYS)
+    current = site.settings_on(valid_from) if entries else None
     if current is not None and all(getattr(current, k) == v for k, v in values.items()):
         return
     entry, _ = SiteSettings.objects.update_or_create(
-        site=site, valid_from=valid_from or today, defaults=values
+        site=site, valid_from=valid_from, defaults=values
     )
     entry.full_clean()
     if current is not None:
