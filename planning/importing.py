@@ -19,7 +19,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elief.calendar import weekday_name
 from elief.csvimport import Record, header_errors, line_error, parse_csv
 from elief.models import Site
 from families.models import Child, Family
@@ -221,16 +220,18 @@ class _Lookups:
     sites: dict[str, Site]
     groups: dict[tuple[int, str], Group]
     codes: dict[tuple[int, str], AbsenceCode]
-    closed: dict[int, dict[dt.date, str]]
     families: dict[tuple[int, str], Family]
     children: dict[tuple[int, str], Child]
     bookings: dict[tuple[int, dt.date], list[Booking]]
 
 
 def _lookups(records: list[Record]) -> _Lookups:
+    # With their closing days, so that checking each row's day asks no query.
     sites = {
         site.name: site
-        for site in Site.objects.filter(name__in={record.values["site"] for record in records})
+        for site in Site.objects.filter(
+            name__in={record.values["site"] for record in records}
+        ).prefetch_related("closing_days")
     }
     groups = {
         (group.site_id, group.name): group
@@ -244,11 +245,6 @@ def _lookups(records: list[Record]) -> _Lookups:
         # creating them here is undone with the rest when the file is refused.
         codes.update(((site.pk, code.code), code) for code in absence_codes_ensure(site=site))
     dates = [day for record in records if (day := _parse_date(record.values["date"]))]
-    closed = (
-        {site.pk: site.closing_dates(min(dates), max(dates)) for site in sites.values()}
-        if dates
-        else {}
-    )
     families = {
         (family.site_id, family.reference): family
         for family in Family.objects.filter(
@@ -274,7 +270,7 @@ def _lookups(records: list[Record]) -> _Lookups:
             .order_by("pk")
         ):
             bookings[booking.child_id, booking.date].append(booking)
-    return _Lookups(sites, groups, codes, closed, families, children, bookings)
+    return _Lookups(sites, groups, codes, families, children, bookings)
 
 
 def _check(records: list[Record]) -> _Plan:
@@ -302,7 +298,7 @@ def _check(records: list[Record]) -> _Plan:
         day = _date_of(values, "date", problems)
         booking_values = _booking_values(values, site, found, problems)
         if site is not None and day is not None:
-            _check_open(site, day, found, problems)
+            _check_open(site, day, problems)
         if group is not None:
             booking_values["group"] = group
 
@@ -380,13 +376,9 @@ def _group_of(
     return group
 
 
-def _check_open(site: Site, day: dt.date, found: _Lookups, problems: _Problems) -> None:
-    closed = found.closed.get(site.pk, {})
-    if day in closed:
-        reason = closed[day] or _("closing day")
-    elif day.isoweekday() not in site.weekdays:
-        reason = weekday_name(day.isoweekday())
-    else:
+def _check_open(site: Site, day: dt.date, problems: _Problems) -> None:
+    reason = site.closed_reason(day)
+    if reason is None:
         return
     problems.add(
         "date",

@@ -66,14 +66,10 @@ class WaitingEntryForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
-            if end <= start:
-                self.add_error("end", _("The day must end after it starts."))
-            elif start < self.site.opens or end > self.site.closes:
-                self.add_error(
-                    "start",
-                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
-                )
+            try:
+                self.site.check_opening_hours(start, end, fields=("start", "end"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
     def entry_values(self) -> dict:
