@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
-from planning import rules, selectors, services, staffing
+from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.models import Booking, PlaceType
+from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -190,9 +191,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     def describe(booking: Booking) -> tuple[str, dict]:
         text = _("Booking of %(name)s cancelled.") % {"name": booking.child.first_name}
         # A place came free: propose the first fitting requests of the waiting list.
-        candidates = staffing.candidates_for(
-            site=booking.group.site, day=booking.date, group=booking.group
-        )
+        candidates = candidates_for(site=booking.group.site, day=booking.date, group=booking.group)
         return text, {"undo": booking, "candidates": candidates}
 
     return _apply(
