@@ -2,10 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elief.models import Site
-from planning.models import PlaceType
+from planning.models import Booking, Group, PlaceType
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -53,11 +54,34 @@ class BookingMoveForm(forms.Form):
     start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    override_reason = forms.CharField(label=_("Reason to book anyway"), required=False)
+    override_reason = forms.CharField(
+        label=_("Reason to book anyway (only when refused)"), required=False
+    )
 
-    def __init__(self, *args, groups, **kwargs) -> None:
+    def __init__(self, *args, groups: QuerySet[Group], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+
+    @classmethod
+    def for_booking(cls, booking: Booking, *, groups: list[Group]) -> "BookingMoveForm":
+        """The unbound form in a booking's row of the day plan, its ids unique to the row.
+
+        The choices come from `groups`, the list the page holds already, so a plan of many
+        bookings renders without a query per row.
+        """
+        form = cls(
+            groups=Group.objects.none(),
+            auto_id=f"move-{booking.pk}-%s",
+            initial={
+                "group": booking.group_id,
+                "day": booking.date,
+                "start": booking.start,
+                "end": booking.end,
+                "version": booking.version,
+            },
+        )
+        form.fields["group"].choices = [(group.pk, group.name) for group in groups]
+        return form
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -61,7 +61,11 @@ def _render_plan(
         ((c.pk, c.first_name, c.last_name, c.family.reference) for c in children),
     )
     forms = forms or {}
+    groups = [group_day.group for group_day in plan.groups]
     for group_day in plan.groups:
+        for booking in group_day.bookings:
+            if booking.outcome == rules.PLANNED:
+                booking.move_form = BookingMoveForm.for_booking(booking, groups=groups)
         group_day.form = forms.get(group_day.group.pk) or BookingForm(
             children=children,
             site=site,
@@ -81,7 +85,6 @@ def _render_plan(
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
         "today": timezone.localdate(),
-        "groups": [group_day.group for group_day in plan.groups],
         "plan_url": _plan_url(site, day),
         "child_options": child_options,
     }
