@@ -1,4 +1,5 @@
-"""Open days: weekdays, Belgian public holidays and a site's own closing days.
+"""Open days and opening hours: weekdays, Belgian public holidays, a site's own closing
+days, and the times a stay at a site may take.
 
 Plain functions without the database, so the rules are tested on their own.
 """
@@ -8,6 +9,13 @@ from collections.abc import Collection
 from functools import cache
 
 import holidays
+from django.core.exceptions import ValidationError
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+# The codes of check_opening_hours' errors, so a form can put each under its own field.
+END_BEFORE_START = "end_before_start"
+OUTSIDE_OPENING_HOURS = "outside_opening_hours"
 
 
 @cache
@@ -42,8 +50,30 @@ def open_days(
 
 def weekday_name(iso_weekday: int) -> str:
     """The weekday's name in the active language, capitalised ("Maandag")."""
-    from django.utils import formats
-
     return formats.date_format(
         dt.date(2024, 1, iso_weekday), "l"
     ).capitalize()  # 2024-01-01: Monday
+
+
+def check_opening_hours(start: dt.time, end: dt.time, *, opens: dt.time, closes: dt.time) -> None:
+    """A stay at a site ends after it starts and lies within the opening hours.
+
+    The one rule for every form and service that takes times at a site (bookings, care
+    plans, referrals, the waiting list, shifts). Raises ValidationError listing each problem
+    found, coded END_BEFORE_START or OUTSIDE_OPENING_HOURS.
+    """
+    problems = []
+    if end <= start:
+        problems.append(
+            ValidationError(_("The day must end after it starts."), code=END_BEFORE_START)
+        )
+    if start < opens or end > closes:
+        problems.append(
+            ValidationError(
+                _("Times must lie within the opening hours (%(opens)s–%(closes)s)."),
+                code=OUTSIDE_OPENING_HOURS,
+                params={"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"},
+            )
+        )
+    if problems:
+        raise ValidationError(problems)

@@ -47,10 +47,15 @@ class Site(models.Model):
         return frozenset(int(d) for d in self.opening_weekdays)
 
     def closing_dates(self, start: dt.date, end: dt.date) -> dict[dt.date, str]:
-        """Closing days between start and end: Belgian public holidays and the site's own."""
+        """Closing days between start and end: Belgian public holidays and the site's own.
+
+        Reads `self.closing_days.all()`, so a prefetch serves any range without a query.
+        """
         dates = calendar.public_holidays(start, end)
         dates.update(
-            self.closing_days.filter(date__range=(start, end)).values_list("date", "reason")
+            (closing.date, closing.reason)
+            for closing in self.closing_days.all()
+            if start <= closing.date <= end
         )
         return dates
 
@@ -59,14 +64,52 @@ class Site(models.Model):
             start, end, weekdays=self.weekdays, closed=self.closing_dates(start, end).keys()
         )
 
+    def closed_reason(self, day: dt.date) -> str | None:
+        """Why the site is closed on `day`, in words; None when it is open.
+
+        A weekday the site never opens on is named ("Zaterdag"); a closing day gives its
+        reason or the holiday's name, or "closing day" when nobody gave one.
+        """
+        if day.isoweekday() not in self.weekdays:
+            return calendar.weekday_name(day.isoweekday())
+        closed = self.closing_dates(day, day)
+        if day in closed:
+            return closed[day] or _("closing day")
+        return None
+
     def is_open_on(self, day: dt.date) -> bool:
-        return bool(self.open_days(day, day))
+        return self.closed_reason(day) is None
+
+    def check_opening_hours(
+        self, start: dt.time, end: dt.time, *, fields: tuple[str, str] | None = None
+    ) -> None:
+        """calendar.check_opening_hours with the site's hours.
+
+        With `fields` (the names of the start and the end field), the ValidationError names
+        them: the end field gets "must end after it starts", the start field "within the
+        opening hours", so a form or a service's error dict takes it as it is.
+        """
+        try:
+            calendar.check_opening_hours(start, end, opens=self.opens, closes=self.closes)
+        except ValidationError as error:
+            if fields is None:
+                raise
+            start_field, end_field = fields
+            by_field: dict[str, list[ValidationError]] = {}
+            for problem in error.error_list:
+                name = end_field if problem.code == calendar.END_BEFORE_START else start_field
+                by_field.setdefault(name, []).append(problem)
+            raise ValidationError(by_field) from None
 
     def settings_on(self, day: dt.date) -> "SiteSettings":
-        """The settings in force on a day; before the first entry, the first entry."""
+        """The settings in force on a day; before the first entry, the first entry; the
+        defaults of the domain rules for a site without settings.
+
+        Reads `self.settings.all()`, so a prefetch serves every day without a query.
+        """
         entries = sorted(self.settings.all(), key=lambda entry: entry.valid_from)
         if not entries:
-            raise SiteSettings.DoesNotExist(f"Site {self.pk} has no settings.")
+            return SiteSettings(site=self, valid_from=day)
         in_force = [entry for entry in entries if entry.valid_from <= day]
         return in_force[-1] if in_force else entries[0]
 

@@ -19,9 +19,5 @@ def site_totals_for_user(*, user: User) -> dict:
 
 def site_status_on(*, site: Site, day: dt.date) -> dict:
     """Whether the site is open on `day`, and why not."""
-    closed = site.closing_dates(day, day)
-    if day.isoweekday() not in site.weekdays:
-        return {"open": False, "reason": None}
-    if day in closed:
-        return {"open": False, "reason": closed[day]}
-    return {"open": True, "reason": None}
+    reason = site.closed_reason(day)
+    return {"open": reason is None, "reason": reason}

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from elief.calendar import weekday_name
@@ -170,16 +171,15 @@ class CarePlanForm(forms.Form):
             begin, until = cleaned.get(f"from_{weekday}"), cleaned.get(f"until_{weekday}")
             if begin is None or until is None:
                 self.add_error(f"from_{weekday}", _("Give the times of this day."))
-            elif until <= begin:
-                self.add_error(f"until_{weekday}", _("The day must end after it starts."))
-            elif begin < self.site.opens or until > self.site.closes:
-                self.add_error(
-                    f"from_{weekday}",
-                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
-                )
             else:
-                pattern[weekday] = (begin, until)
+                try:
+                    self.site.check_opening_hours(
+                        begin, until, fields=(f"from_{weekday}", f"until_{weekday}")
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+                else:
+                    pattern[weekday] = (begin, until)
         if not any(cleaned.get(f"day_{weekday}") for weekday in self.weekdays):
             self.add_error(None, _("Choose at least one day of the week."))
         cleaned["pattern"] = pattern

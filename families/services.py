@@ -112,11 +112,11 @@ def _check_pattern(*, site: Site, pattern: Pattern) -> None:
     for weekday, (start, end) in sorted(pattern.items()):
         if weekday not in site.weekdays:
             errors.append(_("The site is closed on weekday %(day)s.") % {"day": weekday})
-        elif not (site.opens <= start < end <= site.closes):
-            errors.append(
-                _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                % {"opens": f"{site.opens:%H:%M}", "closes": f"{site.closes:%H:%M}"}
-            )
+        else:
+            try:
+                site.check_opening_hours(start, end)
+            except ValidationError as error:
+                errors += error.messages
     if not pattern:
         errors.append(_("Choose at least one day of the week."))
     if errors:

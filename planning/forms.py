@@ -1,75 +1,12 @@
-"""Forms of the planning app, including the validation of a site configuration file."""
+"""Forms of the planning app's pages."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from elief.models import Site, SiteSettings
-from planning.models import LEGAL_MAX_CAPACITY, PlaceType
-
-# The settings a configuration file may give; the others keep their defaults.
-SETTINGS_FIELDS = [
-    field.name
-    for field in SiteSettings._meta.get_fields()
-    if field.concrete and field.name not in ("id", "site", "valid_from")
-]
-
-
-class SiteConfigForm(forms.ModelForm):
-    """The top level of an import_site file, read with the file's own key names."""
-
-    site = forms.CharField(max_length=100)
-    licensed_places = forms.IntegerField(min_value=1, max_value=500)
-    opens = forms.TimeField(input_formats=["%H:%M"], required=False)
-    closes = forms.TimeField(input_formats=["%H:%M"], required=False)
-    opening_weekdays = forms.TypedMultipleChoiceField(
-        choices=[(day, day) for day in range(1, 8)], coerce=int, required=False
-    )
-    urgent_release_time = forms.TimeField(input_formats=["%H:%M"], required=False)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
-
-    class Meta:
-        model = SiteSettings
-        fields = SETTINGS_FIELDS
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name in SETTINGS_FIELDS:
-            # A missing key takes the default of the domain rules.
-            self.fields[name].required = False
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens"), cleaned.get("closes")
-        try:
-            Site(opens=opens, closes=closes).clean()
-        except ValidationError as error:
-            self.add_error(None, error)
-        return cleaned
-
-    def settings_values(self) -> dict:
-        """Settings given in the file, the model's defaults for the others."""
-        values = {}
-        for name in SETTINGS_FIELDS:
-            value = self.cleaned_data.get(name)
-            if value is None or name not in self.data:
-                value = SiteSettings._meta.get_field(name).get_default()
-            values[name] = value
-        return values
-
-
-class GroupConfigForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    capacity = forms.IntegerField(min_value=1, max_value=LEGAL_MAX_CAPACITY)
-    regular_places = forms.IntegerField(min_value=0, max_value=LEGAL_MAX_CAPACITY)
-    occasional_places = forms.IntegerField(min_value=0, max_value=LEGAL_MAX_CAPACITY)
-    urgent_reserve = forms.IntegerField(min_value=0, max_value=LEGAL_MAX_CAPACITY, required=False)
-
-
-class ClosingDayConfigForm(forms.Form):
-    date = forms.DateField(input_formats=["%Y-%m-%d"])
-    reason = forms.CharField(max_length=100, required=False)
-
+from elief.models import Site
+from planning.models import Booking, Group, PlaceType
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
@@ -104,14 +41,10 @@ class BookingForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
-            if end <= start:
-                self.add_error("end", _("The day must end after it starts."))
-            elif start < self.site.opens or end > self.site.closes:
-                self.add_error(
-                    "start",
-                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
-                )
+            try:
+                self.site.check_opening_hours(start, end, fields=("start", "end"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -121,11 +54,34 @@ class BookingMoveForm(forms.Form):
     start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    override_reason = forms.CharField(label=_("Reason to book anyway"), required=False)
+    override_reason = forms.CharField(
+        label=_("Reason to book anyway (only when refused)"), required=False
+    )
 
-    def __init__(self, *args, groups, **kwargs) -> None:
+    def __init__(self, *args, groups: QuerySet[Group], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups
+
+    @classmethod
+    def for_booking(cls, booking: Booking, *, groups: list[Group]) -> "BookingMoveForm":
+        """The unbound form in a booking's row of the day plan, its ids unique to the row.
+
+        The choices come from `groups`, the list the page holds already, so a plan of many
+        bookings renders without a query per row.
+        """
+        form = cls(
+            groups=Group.objects.none(),
+            auto_id=f"move-{booking.pk}-%s",
+            initial={
+                "group": booking.group_id,
+                "day": booking.date,
+                "start": booking.start,
+                "end": booking.end,
+                "version": booking.version,
+            },
+        )
+        form.fields["group"].choices = [(group.pk, group.name) for group in groups]
+        return form
 
     def clean(self) -> dict:
         cleaned = super().clean()

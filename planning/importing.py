@@ -10,43 +10,29 @@ The rows are a spreadsheet's plan or its history, so the acceptance rule of new 
 """
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elief.calendar import weekday_name
 from elief.csvimport import Record, header_errors, line_error, parse_csv
 from elief.models import Site
 from families.models import Child, Family
 from planning import rules
 from planning.models import AbsenceCode, Booking, BookingChange, Group
+from planning.plan_rows import (
+    COLUMNS,
+    Problems,
+    booking_values,
+    date_of,
+    model_problems,
+    parse_date,
+)
 from planning.services import absence_codes_ensure, booking_snapshot
 
-COLUMNS = (
-    "site",
-    "group",
-    "family_ref",
-    "child_ref",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "date",
-    "start",
-    "end",
-    "place_type",
-    "outcome",
-    "arrived",
-    "left",
-    "absence_code",
-)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# HH:MM; spreadsheets drop the leading zero of 8:30, which is taken as well.
-CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 IMPORTED = "imported"
 
 # The booking's fields a row sets; the others (settling-in, care plan, reason) stay.
@@ -98,30 +84,6 @@ class _Plan:
     unchanged: int = 0
 
 
-class _Problems:
-    """The problems of one row in the order of the columns, one a column.
-
-    The first message of a column is the most telling: a value that does not parse is
-    reported as such, not again by the model as a missing value.
-    """
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.found: list[tuple[str | None, str]] = []
-
-    def add(self, column: str | None, message: str) -> None:
-        if column is None or all(column != found for found, _message in self.found):
-            self.found.append((column, str(message)))
-
-    def has(self, column: str) -> bool:
-        return any(column == found for found, _message in self.found)
-
-    def messages(self) -> list[str]:
-        position = {column: index for index, column in enumerate(COLUMNS)}
-        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [line_error(self.line, message, column) for column, message in ordered]
-
-
 @transaction.atomic
 def plan_import(*, text: str) -> PlanImportResult:
     """Create or update the bookings of a Plan CSV, with their families and children.
@@ -149,68 +111,6 @@ def plan_import(*, text: str) -> PlanImportResult:
     )
 
 
-# Values
-
-
-def _parse_date(value: str) -> dt.date | None:
-    # fromisoformat alone would take 20260105 and 2026-W02-1 as well.
-    if not ISO_DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _parse_time(value: str) -> dt.time | None:
-    match = CLOCK_TIME.match(value)
-    if match is None:
-        return None
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        return None
-    return dt.time(hour, minute)
-
-
-def _date_of(values: dict[str, str], column: str, problems: _Problems) -> dt.date | None:
-    value = values[column]
-    if not value:
-        problems.add(column, _("A date is required."))
-        return None
-    parsed = _parse_date(value)
-    if parsed is None:
-        problems.add(column, _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": value})
-    return parsed
-
-
-def _time_of(
-    values: dict[str, str], column: str, problems: _Problems, *, required: bool
-) -> dt.time | None:
-    value = values[column]
-    if not value:
-        if required:
-            problems.add(column, _("A time is required."))
-        return None
-    parsed = _parse_time(value)
-    if parsed is None:
-        problems.add(column, _("%(value)r is no time of the form HH:MM.") % {"value": value})
-    return parsed
-
-
-def _choice_of(
-    values: dict[str, str], column: str, choices: tuple[str, ...], problems: _Problems
-) -> str | None:
-    value = values[column].lower()
-    if value in choices:
-        return value
-    problems.add(
-        column,
-        _("Use one of %(choices)s, not %(value)r.")
-        % {"choices": ", ".join(choices), "value": values[column]},
-    )
-    return None
-
-
 # Checking
 
 
@@ -221,16 +121,18 @@ class _Lookups:
     sites: dict[str, Site]
     groups: dict[tuple[int, str], Group]
     codes: dict[tuple[int, str], AbsenceCode]
-    closed: dict[int, dict[dt.date, str]]
     families: dict[tuple[int, str], Family]
     children: dict[tuple[int, str], Child]
     bookings: dict[tuple[int, dt.date], list[Booking]]
 
 
 def _lookups(records: list[Record]) -> _Lookups:
+    # With their closing days, so that checking each row's day asks no query.
     sites = {
         site.name: site
-        for site in Site.objects.filter(name__in={record.values["site"] for record in records})
+        for site in Site.objects.filter(
+            name__in={record.values["site"] for record in records}
+        ).prefetch_related("closing_days")
     }
     groups = {
         (group.site_id, group.name): group
@@ -243,12 +145,7 @@ def _lookups(records: list[Record]) -> _Lookups:
         # The defaults (respijtdag, ziek, andere) exist at every site that takes plans;
         # creating them here is undone with the rest when the file is refused.
         codes.update(((site.pk, code.code), code) for code in absence_codes_ensure(site=site))
-    dates = [day for record in records if (day := _parse_date(record.values["date"]))]
-    closed = (
-        {site.pk: site.closing_dates(min(dates), max(dates)) for site in sites.values()}
-        if dates
-        else {}
-    )
+    dates = [day for record in records if (day := parse_date(record.values["date"]))]
     families = {
         (family.site_id, family.reference): family
         for family in Family.objects.filter(
@@ -274,7 +171,7 @@ def _lookups(records: list[Record]) -> _Lookups:
             .order_by("pk")
         ):
             bookings[booking.child_id, booking.date].append(booking)
-    return _Lookups(sites, groups, codes, closed, families, children, bookings)
+    return _Lookups(sites, groups, codes, families, children, bookings)
 
 
 def _check(records: list[Record]) -> _Plan:
@@ -295,16 +192,16 @@ def _check(records: list[Record]) -> _Plan:
             errors.append(line_error(record.line, record.shape_error))
             continue
         values = record.values
-        problems = _Problems(record.line)
+        problems = Problems(record.line)
 
         site = _site_of(values, found, problems)
         group = _group_of(values, site, found, problems)
-        day = _date_of(values, "date", problems)
-        booking_values = _booking_values(values, site, found, problems)
+        day = date_of(values, "date", problems)
+        booking_fields = booking_values(values, site, found.codes, problems)
         if site is not None and day is not None:
-            _check_open(site, day, found, problems)
+            _check_open(site, day, problems)
         if group is not None:
-            booking_values["group"] = group
+            booking_fields["group"] = group
 
         family = _family_of(values, site, found, families, problems)
         entry = _child_of(values, family, site, found, children, problems)
@@ -337,7 +234,7 @@ def _check(records: list[Record]) -> _Plan:
         if problems.found:
             errors += problems.messages()
             continue
-        _plan_booking(plan, entry.child, day, booking_values, found, now)
+        _plan_booking(plan, entry.child, day, booking_fields, found, now)
     if errors:
         raise ValidationError(errors)
     plan.families = [family for family in families.values() if family.pk is None]
@@ -351,7 +248,7 @@ def _check(records: list[Record]) -> _Plan:
     return plan
 
 
-def _site_of(values: dict[str, str], found: _Lookups, problems: _Problems) -> Site | None:
+def _site_of(values: dict[str, str], found: _Lookups, problems: Problems) -> Site | None:
     name = values["site"]
     if not name:
         problems.add("site", _("A site is required."))
@@ -363,7 +260,7 @@ def _site_of(values: dict[str, str], found: _Lookups, problems: _Problems) -> Si
 
 
 def _group_of(
-    values: dict[str, str], site: Site | None, found: _Lookups, problems: _Problems
+    values: dict[str, str], site: Site | None, found: _Lookups, problems: Problems
 ) -> Group | None:
     name = values["group"]
     if not name:
@@ -380,13 +277,9 @@ def _group_of(
     return group
 
 
-def _check_open(site: Site, day: dt.date, found: _Lookups, problems: _Problems) -> None:
-    closed = found.closed.get(site.pk, {})
-    if day in closed:
-        reason = closed[day] or _("closing day")
-    elif day.isoweekday() not in site.weekdays:
-        reason = weekday_name(day.isoweekday())
-    else:
+def _check_open(site: Site, day: dt.date, problems: Problems) -> None:
+    reason = site.closed_reason(day)
+    if reason is None:
         return
     problems.add(
         "date",
@@ -395,72 +288,12 @@ def _check_open(site: Site, day: dt.date, found: _Lookups, problems: _Problems) 
     )
 
 
-def _booking_values(
-    values: dict[str, str], site: Site | None, found: _Lookups, problems: _Problems
-) -> dict:
-    """The booking's fields from a row; a value that does not parse is left out."""
-    start = _time_of(values, "start", problems, required=True)
-    end = _time_of(values, "end", problems, required=True)
-    if start is not None and end is not None and end <= start:
-        problems.add(
-            "end",
-            _("The end must come after the start (%(start)s).") % {"start": values["start"]},
-        )
-    place_type = _choice_of(values, "place_type", rules.PLACE_TYPES, problems)
-    outcome = _choice_of(values, "outcome", rules.OUTCOMES, problems)
-
-    arrived = _time_of(values, "arrived", problems, required=outcome == rules.PRESENT)
-    left = _time_of(values, "left", problems, required=False)
-    if outcome is not None and outcome != rules.PRESENT:
-        for column in ("arrived", "left"):
-            if values[column]:
-                problems.add(
-                    column,
-                    _(
-                        "Only a present child has arrival and departure times, not a %(outcome)s "
-                        "booking."
-                    )
-                    % {"outcome": outcome},
-                )
-    if arrived is not None and left is not None and left <= arrived:
-        problems.add(
-            "left",
-            _("The departure must come after the arrival (%(arrived)s).")
-            % {"arrived": values["arrived"]},
-        )
-
-    code = values["absence_code"]
-    absence_code = None
-    if outcome == rules.EXCUSED and not code:
-        problems.add("absence_code", _("An excused absence needs an absence code."))
-    elif outcome is not None and outcome != rules.EXCUSED and code:
-        problems.add("absence_code", _("Only an excused absence has an absence code."))
-    elif code and site is not None:
-        absence_code = found.codes.get((site.pk, code))
-        if absence_code is None:
-            known = sorted(c for site_pk, c in found.codes if site_pk == site.pk)
-            problems.add(
-                "absence_code",
-                _("Site %(site)s has no absence code %(code)r; it has %(codes)s.")
-                % {"site": site.name, "code": code, "codes": ", ".join(known)},
-            )
-    return {
-        "start": start,
-        "end": end,
-        "place_type": place_type,
-        "outcome": outcome,
-        "arrived": arrived,
-        "left": left,
-        "absence_code": absence_code,
-    }
-
-
 def _family_of(
     values: dict[str, str],
     site: Site | None,
     found: _Lookups,
     families: dict[tuple[int, str], Family],
-    problems: _Problems,
+    problems: Problems,
 ) -> Family | None:
     reference = values["family_ref"]
     if not reference:
@@ -475,7 +308,9 @@ def _family_of(
         family = found.families.get(key) or Family(site=site, reference=reference)
         families[key] = family
         if family.pk is None:
-            _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+            model_problems(
+                family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems
+            )
     if family.is_erased:
         problems.add(
             "family_ref",
@@ -491,12 +326,12 @@ def _child_of(
     site: Site | None,
     found: _Lookups,
     children: dict[tuple[int, str, str], _ChildEntry],
-    problems: _Problems,
+    problems: Problems,
 ) -> _ChildEntry | None:
     reference = values["child_ref"]
     if not reference:
         problems.add("child_ref", _("A child reference is required."))
-    birth_date = _date_of(values, "birth_date", problems)
+    birth_date = date_of(values, "birth_date", problems)
     child_values = {
         "first_name": values["first_name"],
         "last_name": values["last_name"],
@@ -504,7 +339,7 @@ def _child_of(
     }
     # Checked with the file's values; an existing child takes them only once the file is good.
     candidate = Child(family=family, reference=reference, **child_values)
-    _clean(candidate, exclude=["family"], columns=CHILD_COLUMNS, problems=problems)
+    model_problems(candidate, exclude=["family"], columns=CHILD_COLUMNS, problems=problems)
     if family is None or site is None or not reference:
         return None
     key = (site.pk, values["family_ref"], reference)
@@ -526,22 +361,6 @@ def _child_of(
     entry = _ChildEntry(problems.line, existing or candidate, child_values)
     children[key] = entry
     return entry
-
-
-def _clean(
-    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: _Problems
-) -> None:
-    """The model's own validation, its messages named by CSV column.
-
-    The foreign keys were looked up already, so their checks (a query each) are skipped;
-    so is uniqueness, which the lookups and the file's own duplicate check settle.
-    """
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            for message in messages:
-                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
 
 
 def _match(existing: list[Booking], values: dict) -> Booking | None:

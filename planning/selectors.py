@@ -1,15 +1,18 @@
 """Reads of the planning app, scoped to what the user may see.
 
-The day plan is built from a fixed number of queries whatever the number of children:
-groups, the day's bookings with their children, the show history in two aggregates,
-the shifts; the figures are then computed by planning.rules.
+A site's day figures are built in one place (day_figures), from a fixed number of queries
+whatever the number of children: groups, the day's bookings with their children, the
+settings, the show history in two aggregates; the figures are then computed by
+planning.rules. The day plan, the week, the acceptance rule and the dayplan command use it.
 """
 
 import datetime as dt
 import math
 import zoneinfo
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings as django_settings
 from django.db.models import Count, Q, QuerySet
@@ -96,22 +99,24 @@ def booking_probability(booking: Booking, child_p: float) -> float:
     return child_p
 
 
-# The day plan
+# The figures of a site's groups on a day
 
 
 @dataclass
 class GroupDay:
+    """The figures of one group and day (DESIGN.md, "Overbooking" and "Day plan")."""
+
     group: Group
     bookings: list[Booking]
+    opens: dt.time
+    closes: dt.time
     booked: int = 0
     expected: float = 0.0
-    overflow_risk_pct: float = 0.0
     free: int = 0
     reserve_left: int = 0
     present: int = 0
     prestaties: Decimal = Decimal(0)
     hours: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def capacity(self) -> int:
@@ -121,17 +126,29 @@ class GroupDay:
     def live(self) -> list[Booking]:
         return [booking for booking in self.bookings if booking.is_live]
 
+    def planned(self, *, exclude_pk: int | None = None) -> list[rules.PlannedBooking]:
+        """The live bookings as the overflow risk sees them; without one being moved."""
+        return [planned_booking(b) for b in self.live if b.pk != exclude_pk]
+
+    @cached_property
+    def overflow_risk_pct(self) -> float:
+        # Computed when read: the acceptance check needs the other figures only, and
+        # computes the risk with the new booking itself.
+        return 100 * rules.overflow_risk(
+            self.planned(), capacity=self.capacity, opens=self.opens, closes=self.closes
+        )
+
 
 @dataclass
-class DayPlan:
+class DayFigures:
+    """Every figure of a site's groups on one day, and the show probability of the
+    children the caller asked about (`children` of day_figures)."""
+
     site: Site
     day: dt.date
-    is_open: bool
-    closed_reason: str
     settings: SiteSettings
-    release_at: dt.datetime
     groups: list[GroupDay]
-    staff_short_hours: list[dt.time]
+    probabilities: dict[int, float]
 
     @property
     def totals(self) -> dict:
@@ -144,18 +161,12 @@ class DayPlan:
         }
 
 
-def site_settings_on(site: Site, day: dt.date) -> SiteSettings:
-    try:
-        return site.settings_on(day)
-    except SiteSettings.DoesNotExist:
-        return SiteSettings(site=site, valid_from=day)  # the defaults of the domain rules
+def planned_booking(booking: Booking) -> rules.PlannedBooking:
+    """A booking whose show probability `p` day_figures has set."""
+    return rules.PlannedBooking(start=booking.start, end=booking.end, p=booking.p)
 
 
-def planned_booking(booking: Booking, p: float) -> rules.PlannedBooking:
-    return rules.PlannedBooking(start=booking.start, end=booking.end, p=p)
-
-
-def group_figures(
+def _group_day(
     *,
     group: Group,
     bookings: list[Booking],
@@ -165,10 +176,9 @@ def group_figures(
     day: dt.date,
     now: dt.datetime,
 ) -> GroupDay:
-    """The figures of one group and day (DESIGN.md, "Overbooking" and "Day plan")."""
     tz = zoneinfo.ZoneInfo(django_settings.TIME_ZONE)
     for booking in bookings:
-        booking.p = booking_probability(booking, probabilities.get(booking.child_id, 0.9))
+        booking.p = booking_probability(booking, probabilities[booking.child_id])
         booking.prestatie = rules.prestatie(
             outcome=booking.outcome,
             place_type=booking.place_type,
@@ -181,14 +191,10 @@ def group_figures(
             left=booking.left,
             half_day_under_hours=site_settings.half_day_under_hours,
         )
-    figures = GroupDay(group=group, bookings=bookings)
+    figures = GroupDay(group=group, bookings=bookings, opens=site.opens, closes=site.closes)
     live = figures.live
-    planned = [planned_booking(b, b.p) for b in live]
     figures.booked = len(live)
-    figures.expected = rules.expected_children(planned)
-    figures.overflow_risk_pct = 100 * rules.overflow_risk(
-        planned, capacity=group.capacity, opens=site.opens, closes=site.closes
-    )
+    figures.expected = rules.expected_children(planned_booking(b) for b in live)
     figures.free = group.capacity - figures.booked
     figures.reserve_left = rules.reserve_left(
         reserve=group.urgent_reserve,
@@ -202,6 +208,91 @@ def group_figures(
     figures.present = sum(1 for b in bookings if b.outcome == rules.PRESENT)
     figures.prestaties = sum((b.prestatie for b in bookings), Decimal(0))
     return figures
+
+
+def _days_figures(
+    *,
+    site: Site,
+    days: list[dt.date],
+    now: dt.datetime,
+    groups: list[Group] | None,
+    children: Iterable[int] = (),
+) -> dict[dt.date, DayFigures]:
+    """The one computation of a site's day figures: bookings → show probabilities →
+    figures per group. One query for the bookings of all the days, the settings, and two
+    per day for the show history: a fixed number whatever the number of children."""
+    if groups is None:
+        groups = list(site.groups.order_by("name"))
+    bookings = list(
+        Booking.objects.filter(group__in=groups, date__in=days)
+        .select_related("child__family", "absence_code")
+        .order_by("start", "child__first_name", "pk")
+    )
+    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
+    for booking in bookings:
+        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
+    figures = {}
+    for day in days:
+        site_settings = site.settings_on(day)
+        probabilities = show_probabilities(
+            site=site,
+            day=day,
+            child_ids={*children, *(b.child_id for b in bookings if b.date == day)},
+            site_settings=site_settings,
+        )
+        figures[day] = DayFigures(
+            site=site,
+            day=day,
+            settings=site_settings,
+            groups=[
+                _group_day(
+                    group=group,
+                    bookings=by_key.get((group.pk, day), []),
+                    probabilities=probabilities,
+                    site=site,
+                    site_settings=site_settings,
+                    day=day,
+                    now=now,
+                )
+                for group in groups
+            ],
+            probabilities=probabilities,
+        )
+    return figures
+
+
+def day_figures(
+    *,
+    site: Site,
+    day: dt.date,
+    now: dt.datetime,
+    groups: list[Group] | None = None,
+    children: Iterable[int] = (),
+) -> DayFigures:
+    """The figures of a site's groups on `day`, as judged at `now` (the urgent reserve).
+
+    What the day plan, the week, the acceptance rule and the dayplan command all show:
+    one computation, so they never disagree. `groups` defaults to all the site's groups
+    by name (callers with a user pass the groups the user may see); `children` are more
+    children whose show probability the caller needs, such as a child about to be booked.
+    """
+    return _days_figures(site=site, days=[day], now=now, groups=groups, children=children)[day]
+
+
+# The day plan
+
+
+@dataclass
+class DayPlan(DayFigures):
+    closed_reason: str = ""
+    release_at: dt.datetime | None = None
+    hours: list[dict] = field(default_factory=list)
+    staff_short_hours: list[dt.time] = field(default_factory=list)
+    shifts: list[Shift] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closed_reason
 
 
 def _hour_strip(
@@ -246,100 +337,34 @@ def _hour_strip(
 
 
 def day_plan(*, user: User, site: Site, day: dt.date, now: dt.datetime) -> DayPlan:
-    site_settings = site_settings_on(site, day)
     groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__site=site, date=day)
-        .select_related("child__family", "absence_code")
-        .order_by("start", "child__first_name", "pk")
-    )
-    probabilities = show_probabilities(
-        site=site, day=day, child_ids={b.child_id for b in bookings}, site_settings=site_settings
-    )
-    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
-    for booking in bookings:
-        by_group.setdefault(booking.group_id, []).append(booking)
-    group_days = [
-        group_figures(
-            group=group,
-            bookings=by_group[group.pk],
-            probabilities=probabilities,
-            site=site,
-            site_settings=site_settings,
-            day=day,
-            now=now,
-        )
-        for group in groups
-    ]
+    figures = day_figures(site=site, day=day, now=now, groups=groups)
     shifts = list(
         Shift.objects.filter(staff_member__site=site, date=day).select_related("staff_member")
     )
     hours, short = _hour_strip(
-        site=site, groups=group_days, shifts=shifts, ratio=site_settings.ratio
+        site=site, groups=figures.groups, shifts=shifts, ratio=figures.settings.ratio
     )
-    closed = site.closing_dates(day, day)
     tz = zoneinfo.ZoneInfo(django_settings.TIME_ZONE)
-    plan = DayPlan(
-        site=site,
-        day=day,
-        is_open=day.isoweekday() in site.weekdays and day not in closed,
-        closed_reason=closed.get(day, ""),
-        settings=site_settings,
+    return DayPlan(
+        **{f.name: getattr(figures, f.name) for f in fields(DayFigures)},
+        closed_reason=site.closed_reason(day) or "",
         release_at=rules.release_moment(
-            day, site_settings.urgent_release_days, site_settings.urgent_release_time, tz
+            day, figures.settings.urgent_release_days, figures.settings.urgent_release_time, tz
         ),
-        groups=group_days,
+        hours=hours,
         staff_short_hours=short,
+        shifts=shifts,
     )
-    plan.hours = hours
-    plan.shifts = shifts
-    return plan
 
 
 def week_figures(*, user: User, site: Site, days: list[dt.date], now: dt.datetime) -> list[dict]:
-    """Per group, the day plan's figures for each day: the week view.
-
-    One query for the week's bookings and two per day for the show history: a fixed
-    number whatever the number of children.
-    """
+    """Per group, the day plan's figures for each day: the week view."""
     groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    if not days:
-        return [{"group": group, "days": []} for group in groups]
-    bookings = list(
-        Booking.objects.filter(group__site=site, date__range=(days[0], days[-1])).select_related(
-            "absence_code"
-        )
-    )
-    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
-    for booking in bookings:
-        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
-    site_settings = {day: site_settings_on(site, day) for day in days}
-    probabilities = {
-        day: show_probabilities(
-            site=site,
-            day=day,
-            child_ids={b.child_id for b in bookings if b.date == day},
-            site_settings=site_settings[day],
-        )
-        for day in days
-    }
+    figures = _days_figures(site=site, days=days, now=now, groups=groups)
     return [
-        {
-            "group": group,
-            "days": [
-                group_figures(
-                    group=group,
-                    bookings=by_key.get((group.pk, day), []),
-                    probabilities=probabilities[day],
-                    site=site,
-                    site_settings=site_settings[day],
-                    day=day,
-                    now=now,
-                )
-                for day in days
-            ],
-        }
-        for group in groups
+        {"group": group, "days": [figures[day].groups[index] for day in days]}
+        for index, group in enumerate(groups)
     ]
 
 

@@ -1,218 +1,21 @@
-"""Writes of the planning app: keyword-only, typed, atomic."""
+"""Writes of the bookings: keyword-only, typed, atomic.
+
+Every booking service keeps the same invariants (_check_booking) and the same policy for
+booking beyond the acceptance rule (booking_override_reason).
+"""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from elief.models import ClosingDay, Site, SiteSettings, User
+from elief.models import Site, User
 from families.models import Child
 from planning import rules, selectors
-from planning.forms import (
-    SETTINGS_FIELDS,
-    ClosingDayConfigForm,
-    GroupConfigForm,
-    SiteConfigForm,
-)
 from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, BookingChange, Group
-
-TOP_LEVEL_KEYS = {
-    "site",
-    "licensed_places",
-    "opens",
-    "closes",
-    "opening_weekdays",
-    "closing_days",
-    "groups",
-    "schemes",
-    "valid_from",
-}
-
-
-@dataclass
-class SiteImportResult:
-    site: Site
-    created: bool
-    changes: list[str] = field(default_factory=list)
-
-
-def _errors_of(form, prefix: str = "") -> list[str]:
-    return [
-        f"{prefix}{name}: {message}"
-        for name, messages in form.errors.items()
-        for message in messages
-    ]
-
-
-def _validate(
-    data: dict,
-) -> tuple[SiteConfigForm, list[GroupConfigForm], list[ClosingDayConfigForm]]:
-    if not isinstance(data, dict):
-        raise ValidationError(["The file must hold one JSON object."])
-    errors = [
-        f"{key}: unknown field" for key in sorted(set(data) - TOP_LEVEL_KEYS - set(SETTINGS_FIELDS))
-    ]
-    site_form = SiteConfigForm(
-        data={k: v for k, v in data.items() if k not in ("groups", "closing_days", "schemes")}
-    )
-    errors += _errors_of(site_form)
-
-    groups = data.get("groups", [])
-    closing_days = data.get("closing_days", [])
-    group_forms: list[GroupConfigForm] = []
-    day_forms: list[ClosingDayConfigForm] = []
-    if not isinstance(groups, list):
-        errors.append("groups: must be a list")
-    else:
-        names = set()
-        for index, group in enumerate(groups):
-            prefix = f"groups[{index}]."
-            if not isinstance(group, dict):
-                errors.append(f"groups[{index}]: must be an object")
-                continue
-            errors += [
-                f"{prefix}{key}: unknown field"
-                for key in sorted(set(group) - set(GroupConfigForm.base_fields))
-            ]
-            form = GroupConfigForm(data=group)
-            errors += _errors_of(form, prefix)
-            if form.is_valid():
-                values = form.cleaned_data
-                try:
-                    # The model's own rules: places within capacity, reserve within places.
-                    Group(**_group_fields(values)).clean()
-                except ValidationError as error:
-                    errors += [
-                        f"{prefix}{name}: {message}"
-                        for name, messages in error.message_dict.items()
-                        for message in messages
-                    ]
-                if values["name"] in names:
-                    errors.append(f"{prefix}name: {values['name']!r} appears twice")
-                names.add(values["name"])
-            group_forms.append(form)
-    if not isinstance(closing_days, list):
-        errors.append("closing_days: must be a list")
-    else:
-        for index, day in enumerate(closing_days):
-            form = ClosingDayConfigForm(data=day if isinstance(day, dict) else {"date": day})
-            errors += _errors_of(form, f"closing_days[{index}].")
-            day_forms.append(form)
-    if errors:
-        raise ValidationError(errors)
-    return site_form, group_forms, day_forms
-
-
-@transaction.atomic
-def site_import(*, data: dict) -> SiteImportResult:
-    """Create or update the site named in `data` from a configuration file.
-
-    Idempotent: importing the same data again changes nothing. A bad file raises
-    ValidationError naming each bad field, and nothing is written.
-    """
-    site_form, group_forms, day_forms = _validate(data)
-    values = site_form.cleaned_data
-    site, created = Site.objects.select_for_update().get_or_create(
-        name=values["site"], defaults={"licensed_places": values["licensed_places"]}
-    )
-    result = SiteImportResult(site=site, created=created)
-    absence_codes_ensure(site=site)
-
-    site_fields = {
-        "licensed_places": values["licensed_places"],
-        "opens": values["opens"] or Site._meta.get_field("opens").get_default(),
-        "closes": values["closes"] or Site._meta.get_field("closes").get_default(),
-        "opening_weekdays": "".join(str(d) for d in sorted(values["opening_weekdays"]))
-        or Site._meta.get_field("opening_weekdays").get_default(),
-    }
-    changed = [name for name, value in site_fields.items() if getattr(site, name) != value]
-    if changed:
-        for name in changed:
-            setattr(site, name, site_fields[name])
-        site.full_clean()
-        site.save()
-        if not created:
-            result.changes.append(f"site: {', '.join(changed)}")
-
-    _import_settings(
-        site=site,
-        values=site_form.settings_values(),
-        valid_from=values["valid_from"],
-        result=result,
-    )
-    _import_closing_days(site=site, forms=day_forms, result=result)
-    for form in group_forms:
-        _import_group(site=site, values=form.cleaned_data, result=result)
-    return result
-
-
-# A site's first settings hold for all its past unless the file says from when: the
-# history imported with it is computed with them.
-SETTINGS_SINCE_ALWAYS = dt.date(2000, 1, 1)
-
-
-def _import_settings(*, site: Site, values: dict, valid_from, result: SiteImportResult) -> None:
-    entries = list(site.settings.all())
-    # A change without a date applies from today on.
-    valid_from = valid_from or (timezone.localdate() if entries else SETTINGS_SINCE_ALWAYS)
-    current = site.settings_on(valid_from) if entries else None
-    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
-        return
-    entry, _ = SiteSettings.objects.update_or_create(
-        site=site, valid_from=valid_from, defaults=values
-    )
-    entry.full_clean()
-    if current is not None:
-        result.changes.append(f"settings from {entry.valid_from:%Y-%m-%d}")
-
-
-def _import_closing_days(
-    *, site: Site, forms: list[ClosingDayConfigForm], result: SiteImportResult
-) -> None:
-    wanted = {form.cleaned_data["date"]: form.cleaned_data["reason"] for form in forms}
-    existing = {day.date: day for day in site.closing_days.all()}
-    for date in existing.keys() - wanted.keys():
-        existing[date].delete()
-        result.changes.append(f"closing day {date:%Y-%m-%d} removed")
-    for date, reason in wanted.items():
-        day = existing.get(date)
-        if day is None:
-            ClosingDay.objects.create(site=site, date=date, reason=reason)
-            result.changes.append(f"closing day {date:%Y-%m-%d} added")
-        elif day.reason != reason:
-            day.reason = reason
-            day.save(update_fields=["reason"])
-            result.changes.append(f"closing day {date:%Y-%m-%d} reason")
-
-
-def _group_fields(values: dict) -> dict:
-    reserve = values["urgent_reserve"]
-    return {
-        "capacity": values["capacity"],
-        "regular_places": values["regular_places"],
-        "occasional_places": values["occasional_places"],
-        "urgent_reserve": Group._meta.get_field("urgent_reserve").default
-        if reserve is None
-        else reserve,
-    }
-
-
-def _import_group(*, site: Site, values: dict, result: SiteImportResult) -> None:
-    fields = _group_fields(values)
-    group, created = Group.objects.get_or_create(site=site, name=values["name"], defaults=fields)
-    changed = [name for name, value in fields.items() if getattr(group, name) != value]
-    if created:
-        result.changes.append(f"group {group.name} added")
-    elif changed:
-        for name in changed:
-            setattr(group, name, fields[name])
-        group.full_clean()
-        group.save()
-        result.changes.append(f"group {group.name}: {', '.join(changed)}")
-
 
 # Bookings
 
@@ -253,6 +56,46 @@ def _lock_group_day(group: Group) -> Group:
     return Group.objects.select_for_update().select_related("site").get(pk=group.pk)
 
 
+# The invariants every booking service keeps
+
+
+def _check_open_day(*, site: Site, day: dt.date) -> None:
+    if not site.is_open_on(day):
+        raise ValidationError(_("The site is closed on %(day)s.") % {"day": day.isoformat()})
+
+
+def _check_one_booking_a_day(*, child: Child, day: dt.date, exclude_pk: int | None) -> None:
+    others = Booking.objects.filter(child=child, date=day).exclude(outcome=rules.CANCELLED)
+    if others.exclude(pk=exclude_pk).exists():
+        raise ValidationError(
+            _("%(name)s is already booked on this day.") % {"name": child.first_name}
+        )
+
+
+def _check_booking(
+    *,
+    site: Site,
+    child: Child,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    exclude_pk: int | None = None,
+) -> None:
+    """What holds for every live booking, however it is made: an open day, times within
+    the opening hours that end after they start, one booking per child and day.
+    `exclude_pk` is the booking being changed, which does not collide with itself."""
+    _check_open_day(site=site, day=day)
+    site.check_opening_hours(start, end)
+    _check_one_booking_a_day(child=child, day=day, exclude_pk=exclude_pk)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    accepted: bool
+    risk_pct: float
+    max_pct: float
+
+
 def _check_acceptance(
     *,
     group: Group,
@@ -263,56 +106,55 @@ def _check_acceptance(
     place_type: str,
     now: dt.datetime,
     exclude_pk: int | None = None,
-) -> tuple[bool, float, float]:
+) -> Acceptance:
+    """The acceptance rule on the day's figures as the day plan computes them."""
     site = group.site
-    site_settings = selectors.site_settings_on(site, day)
-    bookings = [
-        b
-        for b in Booking.objects.filter(group=group, date=day).select_related("absence_code")
-        if b.is_live and b.pk != exclude_pk
-    ]
-    probabilities = selectors.show_probabilities(
-        site=site,
-        day=day,
-        child_ids={child_id, *(b.child_id for b in bookings)},
-        site_settings=site_settings,
+    figures = selectors.day_figures(
+        site=site, day=day, now=now, groups=[group], children={child_id}
     )
-    figures = selectors.group_figures(
-        group=group,
-        bookings=bookings,
-        probabilities=probabilities,
-        site=site,
-        site_settings=site_settings,
-        day=day,
-        now=now,
-    )
-    existing = [selectors.planned_booking(b, b.p) for b in bookings]
-    new = rules.PlannedBooking(start=start, end=end, p=probabilities[child_id])
+    group_day = figures.groups[0]
+    max_pct = figures.settings.max_overflow_risk_pct
     accepted, risk_pct = rules.accepts_booking(
-        existing=existing,
-        new=new,
+        existing=group_day.planned(exclude_pk=exclude_pk),
+        new=rules.PlannedBooking(start=start, end=end, p=figures.probabilities[child_id]),
         capacity=group.capacity,
-        reserve_left=figures.reserve_left,
+        # A booking being moved does not change the reserve left: only urgent bookings
+        # use the reserve, and an urgent booking is checked against the full capacity.
+        reserve_left=group_day.reserve_left,
         urgent=place_type == rules.URGENT,
-        max_risk_pct=site_settings.max_overflow_risk_pct,
+        max_risk_pct=max_pct,
         opens=site.opens,
         closes=site.closes,
     )
-    return accepted, risk_pct, float(site_settings.max_overflow_risk_pct)
+    return Acceptance(accepted=accepted, risk_pct=risk_pct, max_pct=float(max_pct))
 
 
-def _refusal(risk_pct: float, max_pct: float) -> BookingRefused:
+def booking_override_reason(*, acceptance: Acceptance, reason: str) -> str:
+    """The reason to record with a booking, by the one policy for booking beyond the rule.
+
+    An accepted booking records none, so "overbooked" on the day plan means what it says;
+    a refused one is made only with a reason, which is recorded; without one it is refused.
+    """
+    if acceptance.accepted:
+        return ""
+    if not reason.strip():
+        raise _refusal(acceptance)
+    return reason.strip()
+
+
+def _refusal(acceptance: Acceptance) -> BookingRefused:
     return BookingRefused(
-        _gettext("The overflow risk would be %(risk).1f %%, above the maximum of %(max).1f %%.")
-        % {"risk": risk_pct, "max": max_pct},
-        risk_pct=risk_pct,
-        max_pct=max_pct,
+        _("The overflow risk would be %(risk)s %%, above the maximum of %(max)s %%.")
+        % {
+            "risk": formats.number_format(acceptance.risk_pct, decimal_pos=1),
+            "max": formats.number_format(acceptance.max_pct, decimal_pos=1),
+        },
+        risk_pct=acceptance.risk_pct,
+        max_pct=acceptance.max_pct,
     )
 
 
-def _check_day_is_open(site: Site, day: dt.date) -> None:
-    if not site.is_open_on(day):
-        raise ValidationError(_gettext("The site is closed on %(day)s.") % {"day": day.isoformat()})
+# Booking services
 
 
 @transaction.atomic
@@ -332,18 +174,18 @@ def booking_create(
     check_acceptance: bool = True,
 ) -> Booking:
     """Book a child; refused (BookingRefused) when the overflow risk would pass the
-    site's maximum, unless a reason to book anyway is given, which is recorded."""
+    site's maximum, unless a reason to book anyway is given, which is recorded.
+
+    `check_acceptance=False` is for bookings planned on purpose (settling-in sessions):
+    the acceptance rule does not apply, the other invariants do.
+    """
     now = now or timezone.now()
     group = _lock_group_day(group)
     if child.family.site_id != group.site_id:
-        raise ValidationError(_gettext("The child belongs to another site."))
-    _check_day_is_open(group.site, day)
-    if Booking.objects.filter(child=child, date=day).exclude(outcome=rules.CANCELLED).exists():
-        raise ValidationError(
-            _gettext("%(name)s is already booked on this day.") % {"name": child.first_name}
-        )
+        raise ValidationError(_("The child belongs to another site."))
+    _check_booking(site=group.site, child=child, day=day, start=start, end=end)
     if check_acceptance:
-        accepted, risk_pct, max_pct = _check_acceptance(
+        acceptance = _check_acceptance(
             group=group,
             day=day,
             start=start,
@@ -352,10 +194,7 @@ def booking_create(
             place_type=place_type,
             now=now,
         )
-        if not accepted and not override_reason.strip():
-            raise _refusal(risk_pct, max_pct)
-        if accepted:
-            override_reason = ""
+        override_reason = booking_override_reason(acceptance=acceptance, reason=override_reason)
     booking = Booking(
         child=child,
         group=group,
@@ -384,7 +223,7 @@ def _locked(booking: Booking, version: int | None) -> Booking:
     )
     if version is not None and locked.version != version:
         raise ValidationError(
-            _gettext("Someone changed this booking in the meantime. Reload the page and try again.")
+            _("Someone changed this booking in the meantime. Reload the page and try again.")
         )
     return locked
 
@@ -415,18 +254,16 @@ def booking_move(
     target = _lock_group_day(group)
     booking = _locked(booking, version)
     if target.site_id != booking.group.site_id:
-        raise ValidationError(_gettext("A booking moves within its site only."))
-    _check_day_is_open(target.site, day)
-    if (
-        day != booking.date
-        and Booking.objects.filter(child=booking.child, date=day)
-        .exclude(outcome=rules.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            _gettext("%(name)s is already booked on this day.") % {"name": booking.child.first_name}
-        )
-    accepted, risk_pct, max_pct = _check_acceptance(
+        raise ValidationError(_("A booking moves within its site only."))
+    _check_booking(
+        site=target.site,
+        child=booking.child,
+        day=day,
+        start=start,
+        end=end,
+        exclude_pk=booking.pk,
+    )
+    acceptance = _check_acceptance(
         group=target,
         day=day,
         start=start,
@@ -436,12 +273,10 @@ def booking_move(
         now=now,
         exclude_pk=booking.pk,
     )
-    if not accepted and not override_reason.strip():
-        raise _refusal(risk_pct, max_pct)
+    reason = booking_override_reason(acceptance=acceptance, reason=override_reason)
     before = booking_snapshot(booking)
     booking.group, booking.date, booking.start, booking.end = target, day, start, end
-    if not accepted:
-        booking.override_reason = override_reason.strip()
+    booking.override_reason = reason
     return _save(booking, user=user, action="moved", before=before)
 
 
@@ -449,7 +284,7 @@ def booking_move(
 def booking_cancel(*, booking: Booking, version: int | None, user: User) -> Booking:
     booking = _locked(booking, version)
     if booking.outcome not in (rules.PLANNED,):
-        raise ValidationError(_gettext("Only a planned booking can be cancelled."))
+        raise ValidationError(_("Only a planned booking can be cancelled."))
     before = booking_snapshot(booking)
     booking.outcome = rules.CANCELLED
     return _save(booking, user=user, action="cancelled", before=before)
@@ -457,18 +292,22 @@ def booking_cancel(*, booking: Booking, version: int | None, user: User) -> Book
 
 @transaction.atomic
 def booking_restore(*, booking: Booking, version: int | None, user: User) -> Booking:
-    """Undo a cancellation, unless the child was booked elsewhere that day since."""
+    """Undo a cancellation, unless the child was booked elsewhere that day since.
+
+    The acceptance rule does not apply: an undo puts back a booking the plan held a
+    moment ago, and there is no reason to ask for.
+    """
     booking = _locked(booking, version)
     if booking.outcome != rules.CANCELLED:
-        raise ValidationError(_gettext("Only a cancelled booking can be restored."))
-    if (
-        Booking.objects.filter(child=booking.child, date=booking.date)
-        .exclude(outcome=rules.CANCELLED)
-        .exists()
-    ):
-        raise ValidationError(
-            _gettext("%(name)s is already booked on this day.") % {"name": booking.child.first_name}
-        )
+        raise ValidationError(_("Only a cancelled booking can be restored."))
+    _check_booking(
+        site=booking.group.site,
+        child=booking.child,
+        day=booking.date,
+        start=booking.start,
+        end=booking.end,
+        exclude_pk=booking.pk,
+    )
     before = booking_snapshot(booking)
     booking.outcome = rules.PLANNED
     return _save(booking, user=user, action="restored", before=before)
@@ -488,7 +327,7 @@ def booking_set_place_type(
 def booking_check_in(*, booking: Booking, version: int | None, user: User, at: dt.time) -> Booking:
     booking = _locked(booking, version)
     if booking.outcome == rules.CANCELLED:
-        raise ValidationError(_gettext("A cancelled booking cannot be checked in."))
+        raise ValidationError(_("A cancelled booking cannot be checked in."))
     before = booking_snapshot(booking)
     booking.outcome, booking.arrived, booking.left, booking.absence_code = (
         rules.PRESENT,
@@ -503,10 +342,10 @@ def booking_check_in(*, booking: Booking, version: int | None, user: User, at: d
 def booking_check_out(*, booking: Booking, version: int | None, user: User, at: dt.time) -> Booking:
     booking = _locked(booking, version)
     if booking.outcome != rules.PRESENT or booking.arrived is None:
-        raise ValidationError(_gettext("Check the child in before checking out."))
+        raise ValidationError(_("Check the child in before checking out."))
     if at <= booking.arrived:
         raise ValidationError(
-            _gettext("The departure must come after the arrival (%(time)s).")
+            _("The departure must come after the arrival (%(time)s).")
             % {"time": f"{booking.arrived:%H:%M}"}
         )
     before = booking_snapshot(booking)
@@ -521,9 +360,9 @@ def booking_record_absence(
     """An announced absence (excused, with its code) or, without a code, a no-show."""
     booking = _locked(booking, version)
     if booking.outcome == rules.CANCELLED:
-        raise ValidationError(_gettext("A cancelled booking cannot be marked absent."))
+        raise ValidationError(_("A cancelled booking cannot be marked absent."))
     if absence_code is not None and absence_code.site_id != booking.group.site_id:
-        raise ValidationError(_gettext("Unknown absence code."))
+        raise ValidationError(_("Unknown absence code."))
     before = booking_snapshot(booking)
     booking.outcome = rules.EXCUSED if absence_code else rules.NO_SHOW
     booking.absence_code, booking.arrived, booking.left = absence_code, None, None

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from planning import staffing
+from planning import regular
 
 
 @shared_task
 def regular_bookings_extend() -> int:
     """Generate the planned bookings of every regular care plan up to four weeks ahead."""
-    return staffing.regular_bookings_extend()
+    return regular.regular_bookings_extend()

@@ -1,15 +1,54 @@
-from django.urls import include, path
+from django.urls import path
 
-from planning.views import sites
+from planning.views import dayplan, shifts, sites, today, transitions, waiting
 
 app_name = "planning"
 urlpatterns = [
     path("vestigingen/", sites.site_list, name="site_list"),
     path("vestigingen/<int:site_id>/", sites.site_detail, name="site_detail"),
-    # One URL module per subject, so each grows on its own.
-    path("", include("planning.urls_dayplan")),
-    path("", include("planning.urls_today")),
-    path("", include("planning.urls_shifts")),
-    path("", include("planning.urls_waiting")),
-    path("", include("planning.urls_transitions")),
+    # The day plan, the week and the bookings
+    path("dagplan/", dayplan.dayplan, name="dayplan"),
+    path("dagplan/<int:site_id>/", dayplan.dayplan, name="dayplan_site"),
+    path("week/<int:site_id>/", dayplan.week, name="week"),
+    path("daglijst/<int:site_id>/", dayplan.day_list, name="day_list"),
+    path("leefgroepen/<int:group_id>/boeken/", dayplan.booking_add, name="booking_add"),
+    path("boekingen/<int:booking_id>/", dayplan.booking_detail, name="booking_detail"),
+    path("boekingen/<int:booking_id>/annuleren/", dayplan.booking_cancel, name="booking_cancel"),
+    path("boekingen/<int:booking_id>/herstellen/", dayplan.booking_restore, name="booking_restore"),
+    path("boekingen/<int:booking_id>/dringend/", dayplan.booking_urgent, name="booking_urgent"),
+    path("boekingen/<int:booking_id>/verplaatsen/", dayplan.booking_move, name="booking_move"),
+    # Today's list
+    path("vandaag/", today.today, name="today"),
+    path("vandaag/<int:site_id>/", today.today, name="today_site"),
+    path("vandaag/boeking/<int:booking_id>/binnen/", today.check_in, name="today_check_in"),
+    path("vandaag/boeking/<int:booking_id>/buiten/", today.check_out, name="today_check_out"),
+    path("vandaag/boeking/<int:booking_id>/afwezig/", today.record_absence, name="today_absence"),
+    path(
+        "vandaag/<int:site_id>/leefgroep/<int:group_id>/dringend/",
+        today.add_urgent,
+        name="today_urgent",
+    ),
+    # Staff shifts
+    path("diensten/<int:site_id>/", shifts.shifts, name="shifts"),
+    path(
+        "diensten/<int:site_id>/medewerkers/",
+        shifts.staff_member_create,
+        name="staff_member_create",
+    ),
+    # The waiting list
+    path("wachtlijst/<int:site_id>/", waiting.waiting_list, name="waiting_list"),
+    path("wachtlijst/<int:site_id>/nieuw/", waiting.waiting_create, name="waiting_create"),
+    path("wachtlijst/<int:site_id>/<int:entry_id>/", waiting.waiting_update, name="waiting_update"),
+    path(
+        "wachtlijst/<int:site_id>/<int:entry_id>/status/",
+        waiting.waiting_status,
+        name="waiting_status",
+    ),
+    # Transitions to a regular place
+    path("doorstroom/<int:site_id>/", transitions.transitions, name="transitions"),
+    path(
+        "doorstroom/<int:site_id>/<int:plan_id>/",
+        transitions.transition_move,
+        name="transition_move",
+    ),
 ]

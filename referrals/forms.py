@@ -8,6 +8,7 @@ and the views put their errors back on the fields.
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -265,14 +266,10 @@ class StartBookingForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
-            if end <= start:
-                self.add_error("end", _("The day must end after it starts."))
-            elif start < self.site.opens or end > self.site.closes:
-                self.add_error(
-                    "start",
-                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
-                )
+            try:
+                self.site.check_opening_hours(start, end, fields=("start", "end"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -51,13 +51,10 @@ def _check_pattern(
             _("%(site)s is closed on weekday %(day)s.") % {"site": site.name, "day": closed[0]}
         ]
     if start and end:
-        if end <= start:
-            errors["wished_until"] = [_("The day must end after it starts.")]
-        elif start < site.opens or end > site.closes:
-            errors["wished_from"] = [
-                _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                % {"opens": f"{site.opens:%H:%M}", "closes": f"{site.closes:%H:%M}"}
-            ]
+        try:
+            site.check_opening_hours(start, end, fields=("wished_from", "wished_until"))
+        except ValidationError as error:
+            errors.update(error.message_dict)
     return errors
 
 

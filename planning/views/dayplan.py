@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
-from planning import rules, selectors, services, staffing
+from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.models import Booking, PlaceType
+from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -60,7 +61,11 @@ def _render_plan(
         ((c.pk, c.first_name, c.last_name, c.family.reference) for c in children),
     )
     forms = forms or {}
+    groups = [group_day.group for group_day in plan.groups]
     for group_day in plan.groups:
+        for booking in group_day.bookings:
+            if booking.outcome == rules.PLANNED:
+                booking.move_form = BookingMoveForm.for_booking(booking, groups=groups)
         group_day.form = forms.get(group_day.group.pk) or BookingForm(
             children=children,
             site=site,
@@ -80,7 +85,6 @@ def _render_plan(
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
         "today": timezone.localdate(),
-        "groups": [group_day.group for group_day in plan.groups],
         "plan_url": _plan_url(site, day),
         "child_options": child_options,
     }
@@ -190,9 +194,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     def describe(booking: Booking) -> tuple[str, dict]:
         text = _("Booking of %(name)s cancelled.") % {"name": booking.child.first_name}
         # A place came free: propose the first fitting requests of the waiting list.
-        candidates = staffing.candidates_for(
-            site=booking.group.site, day=booking.date, group=booking.group
-        )
+        candidates = candidates_for(site=booking.group.site, day=booking.date, group=booking.group)
         return text, {"undo": booking, "candidates": candidates}
 
     return _apply(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user
 from families.forms import TIME_INPUT
-from planning import staffing
+from planning import shifts as shift_services
 from planning.models import StaffMember
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -33,9 +33,9 @@ def monday_from(query, *, today: dt.date) -> dt.date:
         except ValueError:
             pass
     try:
-        return staffing.week_monday(dt.date.fromisoformat(query.get("van", "").strip()))
+        return shift_services.week_monday(dt.date.fromisoformat(query.get("van", "").strip()))
     except ValueError:
-        return staffing.week_monday(today)
+        return shift_services.week_monday(today)
 
 
 def week_param(monday: dt.date) -> str:
@@ -56,7 +56,7 @@ class StaffMemberForm(forms.ModelForm):
 class ShiftWeekForm(forms.Form):
     """Three fields per staff member and open day: from, until and the group."""
 
-    def __init__(self, *args, week: staffing.ShiftWeek, **kwargs) -> None:
+    def __init__(self, *args, week: shift_services.ShiftWeek, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.week = week
         group_choices = [("", gettext_lazy("whole site")), *((g.pk, g.name) for g in week.groups)]
@@ -100,7 +100,7 @@ class ShiftWeekForm(forms.Form):
                 unreadable = f"from-{key}" in self.errors or f"until-{key}" in self.errors
                 if unreadable or not self._submitted(key):
                     continue
-                for message in staffing.shift_cell_errors(
+                for message in shift_services.shift_cell_errors(
                     start=cleaned.get(f"from-{key}"),
                     end=cleaned.get(f"until-{key}"),
                     opens=site.opens,
@@ -109,13 +109,13 @@ class ShiftWeekForm(forms.Form):
                     self.add_error(f"from-{key}", message)
         return cleaned
 
-    def cells(self) -> dict[tuple[int, dt.date], staffing.ShiftCell]:
+    def cells(self) -> dict[tuple[int, dt.date], shift_services.ShiftCell]:
         cells = {}
         for member in self.week.staff:
             for day in self.week.days:
                 key = _cell_key(member.pk, day)
                 if self._submitted(key):
-                    cells[(member.pk, day)] = staffing.ShiftCell(
+                    cells[(member.pk, day)] = shift_services.ShiftCell(
                         start=self.cleaned_data.get(f"from-{key}"),
                         end=self.cleaned_data.get(f"until-{key}"),
                         group_id=self.cleaned_data.get(f"group-{key}"),
@@ -157,7 +157,7 @@ def _shifts_url(site: Site, monday: dt.date) -> str:
 def _page(
     request: HttpRequest,
     *,
-    week: staffing.ShiftWeek,
+    week: shift_services.ShiftWeek,
     form: ShiftWeekForm,
     staff_form: StaffMemberForm,
 ) -> HttpResponse:
@@ -174,7 +174,7 @@ def _page(
             "week_number": monday.isocalendar()[1],
             "previous_week": week_param(monday - dt.timedelta(weeks=1)),
             "next_week": week_param(monday + dt.timedelta(weeks=1)),
-            "this_week": week_param(staffing.week_monday(timezone.localdate())),
+            "this_week": week_param(shift_services.week_monday(timezone.localdate())),
         },
     )
 
@@ -184,12 +184,12 @@ def _page(
 def shifts(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
     monday = monday_from(request.GET, today=timezone.localdate())
-    week = staffing.shift_week(user=request.user, site=site, monday=monday)
+    week = shift_services.shift_week(user=request.user, site=site, monday=monday)
     form = ShiftWeekForm(request.POST or None, week=week)
     if request.method == "POST" and form.is_valid():
         try:
-            result = staffing.shift_week_save(site=site, monday=monday, cells=form.cells())
-        except staffing.ShiftWeekInvalid as error:
+            result = shift_services.shift_week_save(site=site, monday=monday, cells=form.cells())
+        except shift_services.ShiftWeekInvalid as error:
             form.add_cell_errors(error.cells)
         else:
             messages.success(
@@ -212,8 +212,8 @@ def staff_member_create(request: HttpRequest, site_id: int) -> HttpResponse:
     monday = monday_from(request.GET, today=timezone.localdate())
     staff_form = StaffMemberForm(request.POST, prefix="staff")
     if staff_form.is_valid():
-        member = staffing.staff_member_create(site=site, **staff_form.cleaned_data)
+        member = shift_services.staff_member_create(site=site, **staff_form.cleaned_data)
         messages.success(request, _("%(name)s added to the staff.") % {"name": member.name})
         return redirect(_shifts_url(site, monday))
-    week = staffing.shift_week(user=request.user, site=site, monday=monday)
+    week = shift_services.shift_week(user=request.user, site=site, monday=monday)
     return _page(request, week=week, form=ShiftWeekForm(week=week), staff_form=staff_form)

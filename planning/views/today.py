@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import retarget
 
-from elief.calendar import weekday_name
 from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
@@ -157,14 +156,8 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     here rather than in planning.selectors.
     """
     day = now.date()
-    site_settings = selectors.site_settings_on(site, day)
-    closed = site.closing_dates(day, day)
-    if day.isoweekday() not in site.weekdays:
-        closed_reason = _("The site does not open on %(weekday)s.") % {
-            "weekday": weekday_name(day.isoweekday()).lower()
-        }
-    else:
-        closed_reason = closed.get(day, "") or (_("Closing day") if day in closed else "")
+    site_settings = site.settings_on(day)
+    closed_reason = site.closed_reason(day)
     groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
     bookings = list(
         Booking.objects.filter(group__site=site, date=day)
@@ -218,8 +211,8 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         site=site,
         day=day,
         now=now,
-        is_open=day.isoweekday() in site.weekdays and day not in closed,
-        closed_reason=closed_reason,
+        is_open=closed_reason is None,
+        closed_reason=closed_reason or "",
         ratio=ratio,
         groups=group_days,
         absence_codes=_absence_codes(site),

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from elief.models import Role
 from elief.scoping import role_required, site_for_user
 from families import rules as family_rules
-from planning import staffing
+from planning.transitions import (
+    TransitionCandidate,
+    transition_bookings_ahead,
+    transition_candidates,
+    transition_plan_for_user,
+    transition_to_regular,
+)
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -21,7 +27,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-def reason_text(candidate: staffing.TransitionCandidate) -> str:
+def reason_text(candidate: TransitionCandidate) -> str:
     if candidate.reason == family_rules.FREQUENT:
         return _("came at least %(days)d days a week for %(weeks)d weeks in a row") % {
             "days": candidate.days_per_week,
@@ -35,7 +41,7 @@ def reason_text(candidate: staffing.TransitionCandidate) -> str:
 def transitions(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
     today = timezone.localdate()
-    candidates = staffing.transition_candidates(user=request.user, site=site, today=today)
+    candidates = transition_candidates(user=request.user, site=site, today=today)
     rows = [{"candidate": c, "reason": reason_text(c)} for c in candidates]
     confirm = None
     if "bevestig" in request.GET:
@@ -48,7 +54,7 @@ def transitions(request: HttpRequest, site_id: int) -> HttpResponse:
         confirm = {
             **row,
             "form": TransitionForm(initial={"version": plan.version}),
-            "bookings": staffing.transition_bookings_ahead(plan=plan, today=today),
+            "bookings": transition_bookings_ahead(plan=plan, today=today),
         }
     return render(
         request,
@@ -62,13 +68,13 @@ def transitions(request: HttpRequest, site_id: int) -> HttpResponse:
 def transition_move(request: HttpRequest, site_id: int, plan_id: int) -> HttpResponse:
     """Move the child to a regular place: the confirmation step of the page posts here."""
     site = site_for_user(request.user, site_id)
-    plan = staffing.transition_plan_for_user(user=request.user, site=site, plan_id=plan_id)
+    plan = transition_plan_for_user(user=request.user, site=site, plan_id=plan_id)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again."))
         return redirect("planning:transitions", site.pk)
     try:
-        result = staffing.transition_to_regular(
+        result = transition_to_regular(
             plan=plan,
             version=form.cleaned_data["version"],
             user=request.user,

@@ -16,8 +16,16 @@ from elief.calendar import weekday_name
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user
 from families.forms import DATE_INPUT, TIME_INPUT
-from planning import staffing
 from planning.models import WaitingListEntry
+from planning.waiting import (
+    waiting_children,
+    waiting_entry_create,
+    waiting_entry_for_user,
+    waiting_entry_set_status,
+    waiting_entry_update,
+    waiting_list_closed,
+    waiting_list_ordered,
+)
 
 coordinator_only = role_required(Role.COORDINATOR)
 
@@ -66,14 +74,10 @@ class WaitingEntryForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
-            if end <= start:
-                self.add_error("end", _("The day must end after it starts."))
-            elif start < self.site.opens or end > self.site.closes:
-                self.add_error(
-                    "start",
-                    _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-                    % {"opens": f"{self.site.opens:%H:%M}", "closes": f"{self.site.closes:%H:%M}"},
-                )
+            try:
+                self.site.check_opening_hours(start, end, fields=("start", "end"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
     def entry_values(self) -> dict:
@@ -96,7 +100,7 @@ def _weekday_names(entry: WaitingListEntry) -> list[str]:
 @coordinator_only
 def waiting_list(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
-    entries = staffing.waiting_list_ordered(user=request.user, site=site)
+    entries = waiting_list_ordered(user=request.user, site=site)
     rows = [
         {
             "entry": entry,
@@ -115,7 +119,7 @@ def waiting_list(request: HttpRequest, site_id: int) -> HttpResponse:
     context = {
         "site": site,
         "rows": rows,
-        "closed": staffing.waiting_list_closed(user=request.user, site=site),
+        "closed": waiting_list_closed(user=request.user, site=site),
         "confirm": confirm,
     }
     return render(request, "planning/waiting_list.html", context)
@@ -140,11 +144,11 @@ def _form_page(
 @coordinator_only
 def waiting_create(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
-    children = staffing.waiting_children(user=request.user, site=site)
+    children = waiting_children(user=request.user, site=site)
     form = WaitingEntryForm(request.POST or None, site=site, children=children)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = staffing.waiting_entry_create(
+            entry = waiting_entry_create(
                 site=site, child=form.cleaned_data["child"], **form.entry_values()
             )
         except ValidationError as error:
@@ -162,11 +166,11 @@ def waiting_create(request: HttpRequest, site_id: int) -> HttpResponse:
 @coordinator_only
 def waiting_update(request: HttpRequest, site_id: int, entry_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
-    entry = staffing.waiting_entry_for_user(user=request.user, site=site, entry_id=entry_id)
+    entry = waiting_entry_for_user(user=request.user, site=site, entry_id=entry_id)
     form = WaitingEntryForm(request.POST or None, site=site, children=None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
-            staffing.waiting_entry_update(entry=entry, **form.entry_values())
+            waiting_entry_update(entry=entry, **form.entry_values())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -180,10 +184,10 @@ def waiting_update(request: HttpRequest, site_id: int, entry_id: int) -> HttpRes
 def waiting_status(request: HttpRequest, site_id: int, entry_id: int) -> HttpResponse:
     """Mark an entry placed or withdrawn: the confirmation step of the list page posts here."""
     site = site_for_user(request.user, site_id)
-    entry = staffing.waiting_entry_for_user(user=request.user, site=site, entry_id=entry_id)
+    entry = waiting_entry_for_user(user=request.user, site=site, entry_id=entry_id)
     status = request.POST.get("status", "")
     try:
-        entry = staffing.waiting_entry_set_status(entry=entry, status=status)
+        entry = waiting_entry_set_status(entry=entry, status=status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

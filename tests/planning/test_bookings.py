@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from elief.models import Role
 from planning import selectors, services
-from planning.models import Booking
+from planning.models import Booking, Group
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,22 @@ def _child(site, name):
     return ChildFactory(family=FamilyFactory(site=site), first_name=name)
 
 
-def _book(child, group, user, place_type="occasional", now=BEFORE_RELEASE, **kwargs):
+def _book(
+    child,
+    group,
+    user,
+    place_type="occasional",
+    now=BEFORE_RELEASE,
+    start=dt.time(8),
+    end=dt.time(16),
+    **kwargs,
+):
     return services.booking_create(
         child=child,
         group=group,
         day=DAY,
-        start=dt.time(8),
-        end=dt.time(16),
+        start=start,
+        end=end,
         place_type=place_type,
         user=user,
         now=now,
@@ -267,3 +276,126 @@ def test_moving_and_cancelling_are_kept_in_the_history(site, group, coordinator)
     moved = booking.changes.get(action="moved")
     assert (moved.before["group"], moved.after["group"]) == ("Vlinders", "Egeltjes")
     assert moved.user == coordinator
+
+
+# One computation of the day's figures, one policy for booking beyond the rule
+
+
+def _history(child, group, outcome, days_before=7):
+    Booking.objects.create(
+        child=child,
+        group=group,
+        date=DAY - dt.timedelta(days=days_before),
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+        outcome=outcome,
+    )
+
+
+def test_a_refused_bookings_risk_is_what_the_plan_shows_once_booked_anyway(
+    site, group, coordinator
+):
+    amal, bo, cas = _child(site, "Amal"), _child(site, "Bo"), _child(site, "Cas")
+    # Site: 1 present of 2 settled, r = 0.5. Amal missed once: p = (0 + 2) ÷ 5 = 0.4;
+    # Bo came once: p = (1 + 2) ÷ 5 = 0.6; Cas has no history: p = r = 0.5.
+    _history(amal, group, "no_show")
+    _history(bo, group, "present")
+    _book(amal, group, coordinator, now=AT_RELEASE)
+    _book(bo, group, coordinator, now=AT_RELEASE)
+    # After the release nothing is held back, so the rule and the plan use the same
+    # capacity: P(all three come) = 0.4 × 0.6 × 0.5 = 12 %.
+    with pytest.raises(services.BookingRefused) as refusal:
+        _book(cas, group, coordinator, now=AT_RELEASE)
+    assert refusal.value.risk_pct == pytest.approx(12.0)
+
+    _book(cas, group, coordinator, now=AT_RELEASE, override_reason="Crisisopvang")
+    plan = selectors.day_plan(user=coordinator, site=site, day=DAY, now=AT_RELEASE)
+    figures = selectors.day_figures(site=site, day=DAY, now=AT_RELEASE)
+    assert plan.groups[0].overflow_risk_pct == refusal.value.risk_pct
+    assert figures.groups[0].overflow_risk_pct == refusal.value.risk_pct
+    assert [b.p for b in plan.groups[0].bookings] == pytest.approx([0.4, 0.6, 0.5])
+
+
+def test_the_refusal_writes_the_risk_the_dutch_way(site, group, coordinator):
+    _book(_child(site, "Amal"), group, coordinator)
+    with pytest.raises(services.BookingRefused) as refusal:
+        _book(_child(site, "Bo"), group, coordinator)
+    assert "81,0 %" in refusal.value.messages[0] and "5,0 %" in refusal.value.messages[0]
+
+
+def _create(site, group, coordinator, child, *, reason: str) -> Booking:
+    return _book(child, group, coordinator, override_reason=reason)
+
+
+def _move(site, group, coordinator, child, *, reason: str) -> Booking:
+    """Book the child in a roomy group (once), then move it into `group`."""
+    roomy = Group.objects.get_or_create(
+        site=site,
+        name="Egeltjes",
+        defaults={"capacity": 10, "occasional_places": 10, "regular_places": 0},
+    )[0]
+    booking = Booking.objects.filter(child=child).first() or _book(child, roomy, coordinator)
+    return services.booking_move(
+        booking=booking,
+        version=booking.version,
+        user=coordinator,
+        group=group,
+        day=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        override_reason=reason,
+        now=BEFORE_RELEASE,
+    )
+
+
+@pytest.mark.parametrize("make", [_create, _move], ids=["create", "move"])
+def test_an_accepted_booking_records_no_reason(site, group, coordinator, make):
+    booking = make(site, group, coordinator, _child(site, "Amal"), reason="Voor de zekerheid")
+    assert booking.override_reason == ""
+
+
+@pytest.mark.parametrize("make", [_create, _move], ids=["create", "move"])
+def test_a_refused_booking_needs_a_reason_which_is_recorded(site, group, coordinator, make):
+    _book(_child(site, "Amal"), group, coordinator)
+    bo = _child(site, "Bo")
+    with pytest.raises(services.BookingRefused):
+        make(site, group, coordinator, bo, reason="  ")
+    assert not Booking.objects.filter(child=bo, group=group).exists()
+    booking = make(site, group, coordinator, bo, reason=" Moeder start opleiding ")
+    assert booking.override_reason == "Moeder start opleiding"
+    assert booking.changes.latest("pk").after["override_reason"] == "Moeder start opleiding"
+
+
+def test_a_move_to_a_day_with_room_drops_the_reason_of_the_overbooking(site, group, coordinator):
+    _book(_child(site, "Amal"), group, coordinator)
+    bo = _book(_child(site, "Bo"), group, coordinator, override_reason="Crisisopvang")
+    moved = services.booking_move(
+        booking=bo,
+        version=bo.version,
+        user=coordinator,
+        group=group,
+        day=DAY + dt.timedelta(days=1),
+        start=dt.time(8),
+        end=dt.time(16),
+        now=BEFORE_RELEASE,
+    )
+    assert moved.override_reason == ""
+    assert moved.changes.get(action="moved").before["override_reason"] == "Crisisopvang"
+
+
+def test_every_booking_service_keeps_to_the_opening_hours(site, group, coordinator):
+    with pytest.raises(ValidationError, match="07:30"):
+        _book(_child(site, "Amal"), group, coordinator, start=dt.time(7))
+    booking = _book(_child(site, "Bo"), group, coordinator)
+    with pytest.raises(ValidationError, match="07:30"):
+        services.booking_move(
+            booking=booking,
+            version=booking.version,
+            user=coordinator,
+            group=group,
+            day=DAY,
+            start=dt.time(8),
+            end=dt.time(18, 30),
+            now=BEFORE_RELEASE,
+        )

@@ -8,8 +8,9 @@ from django.utils import timezone
 from elief.models import ClosingDay, Role
 from families import services as family_services
 from families.models import CarePlan
-from planning import services, staffing, tasks
+from planning import services, tasks
 from planning.models import Booking, BookingChange
+from planning.regular import regular_bookings_sync
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def d(month: int, day: int, year: int = 2026) -> dt.date:
 
 def test_a_regular_plan_books_its_pattern_on_the_open_days_of_four_weeks(child, groups):
     plan = _plan(child)
-    result = staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    result = regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     # Mondays and Wednesdays from Mon 23 Nov up to and including Mon 21 Dec 2026.
     assert _dates(child) == [
         d(11, 23), d(11, 25), d(11, 30), d(12, 2), d(12, 7),
@@ -78,21 +79,21 @@ def test_a_regular_plan_books_its_pattern_on_the_open_days_of_four_weeks(child, 
 def test_bookings_skip_closing_days_and_stop_at_the_end_of_the_plan(site, child, groups):
     ClosingDay.objects.create(site=site, date=d(12, 2), reason="Pedagogische studiedag")
     plan = _plan(child, end=d(12, 10))
-    staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     assert _dates(child) == [d(11, 23), d(11, 25), d(11, 30), d(12, 7), d(12, 9)]
 
 
 def test_christmas_and_new_year_are_no_care_days(child, groups):
     today = d(12, 21)
     plan = _plan(child, pattern={5: FULL_DAY})
-    staffing.regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
+    regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
     # Fridays 25 Dec and 1 Jan are public holidays.
     assert _dates(child) == [d(1, 8, 2027), d(1, 15, 2027)]
 
 
 def test_a_changed_plan_drops_the_future_days_it_no_longer_has(site, child, groups, coordinator):
     plan = _plan(child)
-    staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     before = dict(child.bookings.values_list("date", "pk"))
     Booking.objects.filter(child=child, date=d(11, 25)).update(
         outcome="present", arrived=dt.time(8, 40), left=dt.time(12, 20)
@@ -112,7 +113,7 @@ def test_a_changed_plan_drops_the_future_days_it_no_longer_has(site, child, grou
     )
 
     today = d(12, 7)
-    result = staffing.regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
+    result = regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
 
     # Future Wednesdays 9 and 16 Dec go; the past stays, present or still planned.
     assert result.deleted == 2
@@ -130,9 +131,9 @@ def test_a_changed_plan_drops_the_future_days_it_no_longer_has(site, child, grou
 def test_running_it_twice_creates_nothing_new(child, groups):
     plan = _plan(child)
     until = MONDAY + FOUR_WEEKS
-    staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=until, today=MONDAY)
     pks = set(child.bookings.values_list("pk", flat=True))
-    again = staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    again = regular_bookings_sync(plan=plan, until=until, today=MONDAY)
     assert (again.created, again.deleted) == ([], 0)
     assert set(child.bookings.values_list("pk", flat=True)) == pks
     assert BookingChange.objects.count() == len(pks)
@@ -141,7 +142,7 @@ def test_running_it_twice_creates_nothing_new(child, groups):
 def test_days_someone_decided_about_are_left_alone(child, groups, coordinator):
     plan = _plan(child)
     until = MONDAY + FOUR_WEEKS
-    staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=until, today=MONDAY)
     # The family cancelled 30 Nov; the coordinator moved 2 Dec to Thursday 3 Dec.
     services.booking_cancel(booking=child.bookings.get(date=d(11, 30)), version=1, user=coordinator)
     wednesday = child.bookings.get(date=d(12, 2))
@@ -150,7 +151,7 @@ def test_days_someone_decided_about_are_left_alone(child, groups, coordinator):
         booking=wednesday, user=coordinator, action="moved", before={"date": "2026-12-02"}
     )
 
-    result = staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    result = regular_bookings_sync(plan=plan, until=until, today=MONDAY)
 
     assert (result.created, result.deleted) == ([], 0)
     assert child.bookings.get(date=d(11, 30)).outcome == "cancelled"
@@ -170,27 +171,27 @@ def test_a_day_booked_by_hand_is_not_booked_twice(child, groups, coordinator):
         check_acceptance=False,
     )
     plan = _plan(child)
-    staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     assert child.bookings.filter(date=d(11, 30)).count() == 1
     # The group of the child's most recent booking.
     assert set(child.bookings.values_list("group", flat=True)) == {groups["Bijtjes"].pk}
     # The hand-made booking is not the plan's: changing the plan leaves it.
     plan.days.all().delete()
     plan.days.create(weekday=3, start=MORNING[0], end=MORNING[1])
-    staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     assert child.bookings.get(date=d(11, 30)).place_type == "occasional"
 
 
 def test_new_times_reach_the_bookings_nobody_touched(child, groups, coordinator):
     plan = _plan(child)
     until = MONDAY + FOUR_WEEKS
-    staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=until, today=MONDAY)
     touched = child.bookings.get(date=d(12, 7))
     services.booking_set_place_type(
         booking=touched, version=1, user=coordinator, place_type="regular"
     )
     plan.days.filter(weekday=1).update(start=dt.time(9), end=dt.time(15))
-    staffing.regular_bookings_sync(plan=plan, until=until, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=until, today=MONDAY)
     mondays = child.bookings.filter(date__week_day=2).exclude(pk=touched.pk)
     assert set(mondays.values_list("start", "end")) == {(dt.time(9), dt.time(15))}
     touched.refresh_from_db()
@@ -200,16 +201,16 @@ def test_new_times_reach_the_bookings_nobody_touched(child, groups, coordinator)
 
 def test_a_plan_that_is_no_longer_regular_drops_its_future_bookings(child, groups, coordinator):
     plan = _plan(child)
-    staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     CarePlan.objects.filter(pk=plan.pk).update(kind="occasional")
-    result = staffing.regular_bookings_sync(plan=plan, until=d(12, 14), today=d(12, 7))
+    result = regular_bookings_sync(plan=plan, until=d(12, 14), today=d(12, 7))
     assert result.deleted == 5
     assert _dates(child) == [d(11, 23), d(11, 25), d(11, 30), d(12, 2)]
 
 
 def test_an_occasional_plan_books_nothing(child, groups):
     plan = _plan(child, kind="occasional")
-    result = staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+    result = regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
     assert result.created == [] and not child.bookings.exists()
 
 
@@ -250,7 +251,7 @@ def test_the_plan_is_synced_once_after_the_commit(
 def test_deleting_a_plan_deletes_its_future_generated_bookings(child, groups):
     today = timezone.localdate()
     plan = _plan(child, start=today - dt.timedelta(days=14))
-    staffing.regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
+    regular_bookings_sync(plan=plan, until=today + FOUR_WEEKS, today=today)
     assert child.bookings.exists()
     plan.delete()
     assert not child.bookings.exists()
@@ -283,4 +284,4 @@ def test_the_sync_needs_a_fixed_number_of_queries(site, groups, plans, django_as
     for _ in range(plans - 1):  # other plans of the site change nothing for this one
         _plan(ChildFactory(family=FamilyFactory(site=site)))
     with django_assert_num_queries(12):
-        staffing.regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
+        regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)

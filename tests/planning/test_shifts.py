@@ -8,8 +8,14 @@ import pytest
 from django.urls import reverse
 
 from elief.models import Role
-from planning import staffing
 from planning.models import Shift, StaffMember
+from planning.shifts import (
+    ShiftCell,
+    ShiftWeekInvalid,
+    shift_cell_errors,
+    shift_week_save,
+    week_monday,
+)
 from tests.factories import GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +148,7 @@ def test_the_week_comes_from_the_query(client, coordinator, site, query, monday)
 def test_a_bad_week_shows_this_week(client, coordinator, site):
     client.force_login(coordinator)
     monday = client.get(_url(site, week="2026-W77")).context["week"].monday
-    assert monday.weekday() == 0 and monday == staffing.week_monday(dt.date.today())
+    assert monday.weekday() == 0 and monday == week_monday(dt.date.today())
 
 
 def test_closing_days_are_no_columns(client, coordinator, site, staff):
@@ -215,13 +221,11 @@ def test_a_staff_member_added_meanwhile_keeps_their_shifts(client, coordinator, 
 
 def test_a_group_of_another_site_is_refused(site, staff):
     other = GroupFactory(site=SiteFactory(name="Elief Noord"))
-    with pytest.raises(staffing.ShiftWeekInvalid) as error:
-        staffing.shift_week_save(
+    with pytest.raises(ShiftWeekInvalid) as error:
+        shift_week_save(
             site=site,
             monday=MONDAY,
-            cells={
-                (staff["Ann"].pk, MONDAY): staffing.ShiftCell(dt.time(8), dt.time(16), other.pk)
-            },
+            cells={(staff["Ann"].pk, MONDAY): ShiftCell(dt.time(8), dt.time(16), other.pk)},
         )
     assert list(error.value.cells) == [(staff["Ann"].pk, MONDAY)]
     assert not Shift.objects.exists()
@@ -238,9 +242,7 @@ def test_a_group_of_another_site_is_refused(site, staff):
     ],
 )
 def test_shift_cell_errors_without_the_database(start, end, errors):
-    found = staffing.shift_cell_errors(
-        start=start, end=end, opens=dt.time(7, 30), closes=dt.time(18)
-    )
+    found = shift_cell_errors(start=start, end=end, opens=dt.time(7, 30), closes=dt.time(18))
     assert len(found) == errors
 
 

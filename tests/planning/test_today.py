@@ -514,8 +514,9 @@ def test_an_urgent_child_over_the_risk_needs_a_reason(staff_client, all_day_site
     assert "data-urgent-error" in content
     if not site.is_open_on(today):
         return  # refused because the site is closed, which the error says
-    # The risk is shown (one child here for sure, Noor with p = 0.9: 90 %) and a reason asked.
-    assert "90.0" in content and f'name="urgent-{small.pk}-reason"' in content
+    # The risk is shown the Dutch way (one child here for sure, Noor with p = 0.9: 90 %)
+    # and a reason asked.
+    assert "90,0" in content and f'name="urgent-{small.pk}-reason"' in content
     response = _urgent(staff_client, site, small, noor, reason="Mama start vandaag bij VDAB")
     booking = Booking.objects.get(child=noor)
     assert booking.place_type == "urgent"

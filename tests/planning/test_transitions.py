@@ -11,8 +11,15 @@ from django.utils import timezone
 from elief.models import Role
 from families import services as family_services
 from families.models import CarePlan, CarePlanChange
-from planning import staffing
 from planning.models import Booking, BookingChange
+from planning.regular import REGULAR_HORIZON
+from planning.shifts import week_monday
+from planning.transitions import (
+    full_months,
+    transition_candidates,
+    transition_to_regular,
+    weeks_in_a_row,
+)
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +94,7 @@ def test_who_is_proposed_a_regular_place(site, group, coordinator):
     elsewhere = _plan(SiteFactory(name="Elief Noord"), "Tess", start=start)
     _came(elsewhere, GroupFactory(site=elsewhere.child.family.site), [3, 3, 3, 3])
 
-    candidates = staffing.transition_candidates(user=coordinator, site=site, today=TODAY)
+    candidates = transition_candidates(user=coordinator, site=site, today=TODAY)
 
     assert _names(candidates) == ["Noor", "Lina"]
     frequent, long = candidates
@@ -103,7 +110,7 @@ def test_the_thresholds_are_the_sites_settings(site, group, coordinator):
     settings.save()
     omar = _plan(site, "Omar", start=dt.date(2026, 11, 2))
     _came(omar, group, [3, 2, 3, 3])
-    [candidate] = staffing.transition_candidates(user=coordinator, site=site, today=TODAY)
+    [candidate] = transition_candidates(user=coordinator, site=site, today=TODAY)
     assert (candidate.reason, candidate.weeks_in_a_row, candidate.days_in_run) == (
         "frequent",
         4,
@@ -127,7 +134,7 @@ def test_weeks_in_a_row_without_the_database(days, expected):
         for monday, count in zip(WEEKS, days, strict=False)
         for offset in range(count)
     ]
-    assert staffing.weeks_in_a_row(attended, days_per_week=3) == expected
+    assert weeks_in_a_row(attended, days_per_week=3) == expected
 
 
 @pytest.mark.parametrize(
@@ -140,7 +147,7 @@ def test_weeks_in_a_row_without_the_database(days, expected):
     ],
 )
 def test_full_months(start, today, months):
-    assert staffing.full_months(start, today) == months
+    assert full_months(start, today) == months
 
 
 @pytest.mark.parametrize("children", [2, 8])
@@ -151,7 +158,7 @@ def test_the_candidates_need_a_fixed_number_of_queries(
         plan = _plan(site, f"Kind {index}", start=dt.date(2026, 11, 2))
         _came(plan, group, [3, 3, 3, 3] if index % 2 else [1, 1, 1, 1])
     with django_assert_num_queries(4):  # settings, plans, their days, all present days
-        candidates = staffing.transition_candidates(user=coordinator, site=site, today=TODAY)
+        candidates = transition_candidates(user=coordinator, site=site, today=TODAY)
     assert len(candidates) == children // 2
 
 
@@ -159,7 +166,7 @@ def test_the_candidates_need_a_fixed_number_of_queries(
 
 
 def _this_monday() -> dt.date:
-    return staffing.week_monday(timezone.localdate())
+    return week_monday(timezone.localdate())
 
 
 @pytest.fixture
@@ -273,7 +280,7 @@ def test_the_move_changes_the_plan_and_frees_the_occasional_places(
     )
     expected = {
         day
-        for day in site.open_days(today, today + staffing.REGULAR_HORIZON)
+        for day in site.open_days(today, today + REGULAR_HORIZON)
         if day.isoweekday() in PATTERN and day != next_monday
     }
     assert generated == expected
@@ -296,10 +303,10 @@ def test_a_move_from_a_stale_page_changes_nothing(client, coordinator, site, gro
 
 
 def test_a_regular_plan_does_not_move_again(coordinator, site, noor):
-    staffing.transition_to_regular(plan=noor, version=1, user=coordinator)
+    transition_to_regular(plan=noor, version=1, user=coordinator)
     noor.refresh_from_db()
     with pytest.raises(ValidationError, match="occasioneel opvangplan"):
-        staffing.transition_to_regular(plan=noor, version=noor.version, user=coordinator)
+        transition_to_regular(plan=noor, version=noor.version, user=coordinator)
     assert noor.changes.count() == 1
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from elief.models import Role
-from planning import staffing
 from planning.models import Booking, WaitingListEntry
+from planning.waiting import candidates_for, waiting_entry_set_status, waiting_list_ordered
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,15 +69,15 @@ def test_urgent_first_then_priority_criteria_then_date(site, coordinator, entrie
     # Urgent E5 (2 criteria) before urgent E2 (none). Then three criteria: E1 and E6 are
     # vulnerable, which priority_score weighs before the date, so E3 (asked before E6)
     # follows them; E1 before E6 by date. E4 is the oldest request but has one criterion.
-    ordered = staffing.waiting_list_ordered(user=coordinator, site=site)
+    ordered = waiting_list_ordered(user=coordinator, site=site)
     assert _names(ordered) == ["Elif", "Bilal", "Amal", "Fatima", "Chloé", "Daan"]
 
 
 def test_only_waiting_entries_of_the_site_are_listed(site, coordinator, entries):
-    staffing.waiting_entry_set_status(entry=entries["E1"], status="placed")
+    waiting_entry_set_status(entry=entries["E1"], status="placed")
     _entry(SiteFactory(name="Elief Noord"), "Gust")
-    assert "Amal" not in _names(staffing.waiting_list_ordered(user=coordinator, site=site))
-    assert "Gust" not in _names(staffing.waiting_list_ordered(user=coordinator, site=site))
+    assert "Amal" not in _names(waiting_list_ordered(user=coordinator, site=site))
+    assert "Gust" not in _names(waiting_list_ordered(user=coordinator, site=site))
 
 
 def test_it_rejects_other_sites_coordinators(client, site, entries):
@@ -252,7 +252,7 @@ def test_the_page_needs_a_fixed_number_of_queries(
 ):
     for index in range(count):
         _entry(site, f"Kind {index}", day=index + 1, criteria=VULNERABLE if index % 2 else None)
-    staffing.waiting_entry_set_status(
+    waiting_entry_set_status(
         entry=WaitingListEntry.objects.first(), status=WaitingListEntry.Status.PLACED
     )
     client.force_login(coordinator)
@@ -292,20 +292,20 @@ def test_candidates_are_the_first_fitting_entries_in_order(site, group, django_a
     _book(chloe, group, outcome="cancelled")  # a cancelled booking leaves the day free
     daan = _entry(site, "Daan", day=1, criteria={"single_parent": True})
     placed = _entry(site, "Eva", urgent=True)
-    staffing.waiting_entry_set_status(entry=placed, status="placed")
+    waiting_entry_set_status(entry=placed, status="placed")
     _entry(SiteFactory(name="Elief Noord"), "Gust", urgent=True)
     _entry(site, "Hiba", day=4)
     # Elif wishes no Wednesday, Bilal starts the day after, Fatima is booked, Eva placed.
     with django_assert_num_queries(1):
-        found = staffing.candidates_for(site=site, day=WEDNESDAY, group=group)
+        found = candidates_for(site=site, day=WEDNESDAY, group=group)
     assert _names(found) == ["Amal", "Chloé", "Daan"]
-    assert _names(staffing.candidates_for(site=site, day=WEDNESDAY, limit=10)) == [
+    assert _names(candidates_for(site=site, day=WEDNESDAY, limit=10)) == [
         "Amal",
         "Chloé",
         "Daan",
         "Hiba",
     ]
-    assert _names(staffing.candidates_for(site=site, day=dt.date(2026, 12, 10), limit=2)) == [
+    assert _names(candidates_for(site=site, day=dt.date(2026, 12, 10), limit=2)) == [
         "Elif",
         "Bilal",
     ]
@@ -315,6 +315,6 @@ def test_candidates_are_the_first_fitting_entries_in_order(site, group, django_a
 
 def test_candidates_refuse_a_group_of_another_site(site):
     with pytest.raises(ValueError):
-        staffing.candidates_for(
+        candidates_for(
             site=site, day=WEDNESDAY, group=GroupFactory(site=SiteFactory(name="Elief Noord"))
         )

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from elief.models import Site
 from planning import selectors
-from planning.models import Booking
 
 COLUMNS = (
     "date",
@@ -31,39 +30,6 @@ FORMATS = ("csv",)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AS_OF = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$")
 HUNDREDTH = Decimal("0.01")
-
-
-def group_days(*, site: Site, day: dt.date, now: dt.datetime) -> list[selectors.GroupDay]:
-    """The figures of every group of the site on `day`, ordered by group name.
-
-    The day plan's own computation (selectors.group_figures) for all groups of the site,
-    without a user: the command runs on the server, outside any user's scope.
-    """
-    site_settings = selectors.site_settings_on(site, day)
-    groups = list(site.groups.order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__site=site, date=day)
-        .select_related("absence_code")
-        .order_by("start", "pk")
-    )
-    probabilities = selectors.show_probabilities(
-        site=site, day=day, child_ids={b.child_id for b in bookings}, site_settings=site_settings
-    )
-    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
-    for booking in bookings:
-        by_group[booking.group_id].append(booking)
-    return [
-        selectors.group_figures(
-            group=group,
-            bookings=by_group[group.pk],
-            probabilities=probabilities,
-            site=site,
-            site_settings=site_settings,
-            day=day,
-            now=now,
-        )
-        for group in groups
-    ]
 
 
 def two_decimals(value: float) -> str:
@@ -112,7 +78,9 @@ class Command(BaseCommand):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        for figures in group_days(site=site_obj, day=day, now=now):
+        # All the site's groups, without a user: the command runs on the server, outside
+        # any user's scope.
+        for figures in selectors.day_figures(site=site_obj, day=day, now=now).groups:
             writer.writerow(
                 [
                     day.isoformat(),

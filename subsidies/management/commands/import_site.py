@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from planning.services import site_import
+from planning.site_import import site_import
 from subsidies.services import schemes_import, schemes_validate
 
 

@@ -107,13 +107,10 @@ def _check_waiting_entry(
         errors.append(_("The child belongs to another site."))
     if any(not day.isdigit() or int(day) not in site.weekdays for day in wished_weekdays):
         errors.append(_("The site is closed on one of the wished weekdays."))
-    if end <= start:
-        errors.append(_("The day must end after it starts."))
-    elif start < site.opens or end > site.closes:
-        errors.append(
-            _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-            % {"opens": f"{site.opens:%H:%M}", "closes": f"{site.closes:%H:%M}"}
-        )
+    try:
+        site.check_opening_hours(start, end)
+    except ValidationError as error:
+        errors += error.messages
     waiting = WaitingListEntry.objects.filter(
         site=site, child=child, status=WaitingListEntry.Status.WAITING
     ).exclude(pk=exclude_pk)

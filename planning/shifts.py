@@ -44,15 +44,16 @@ def shift_cell_errors(
         return []
     if start is None or end is None:
         return [_("Give both times, or leave both empty.")]
-    errors = []
-    if end <= start:
-        errors.append(_("The shift must end after it starts."))
-    if start < opens or end > closes:
-        errors.append(
-            _("Times must lie within the opening hours (%(opens)s–%(closes)s).")
-            % {"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
-        )
-    return errors
+    try:
+        calendar.check_opening_hours(start, end, opens=opens, closes=closes)
+    except ValidationError as error:
+        return [
+            _("The shift must end after it starts.")
+            if problem.code == calendar.END_BEFORE_START
+            else problem.messages[0]
+            for problem in error.error_list
+        ]
+    return []
 
 
 class ShiftWeekInvalid(ValidationError):

@@ -17,9 +17,9 @@ from elief.scoping import scope_to_sites
 from families import rules as family_rules
 from families import services as family_services
 from families.models import CareKind, CarePlan, CarePlanChange, Child
-from planning import rules, selectors, services
+from planning import rules, services
 from planning.models import Booking
-from planning.staffing.shifts import week_monday
+from planning.shifts import week_monday
 
 # Who asked for a transition, as the care plan's history shows it (stored data, like the
 # "mama" a coordinator types in a change request).
@@ -81,7 +81,7 @@ def transition_candidates(*, user: User, site: Site, today: dt.date) -> list[Tra
     Four queries whatever the number of children: the site's settings, the plans, their
     days, and the present days of all their children at once.
     """
-    settings = selectors.site_settings_on(site, today)
+    settings = site.settings_on(today)
     plans = list(
         scope_to_sites(
             CarePlan.objects.filter(
