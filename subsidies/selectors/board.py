@@ -17,6 +17,7 @@ from families.rules import social_mix_status
 from planning import rules as planning_rules
 from subsidies import rules
 from subsidies.models import (
+    DAY_SNAPSHOT_FIGURES,
     DaySnapshot,
     Scheme,
     SchemeCategory,
@@ -34,34 +35,15 @@ ZERO = rules.ZERO
 
 # The stored snapshots
 
-_SNAPSHOT_SUMS = (
-    "capacity",
-    "booked",
-    "present",
-    "planned_prestaties",
-    "prestaties",
-    "gap_no_show",
-    "gap_excused",
-    "gap_unrecorded",
-    "no_show_days",
-    "excused_days",
-    "vacancy_days",
-    "expected_eur",
-    "lost_eur",
-    "no_show_eur",
-    "excused_eur",
-    "vacancy_eur",
-)
-
 
 def _sums(**extra) -> dict:
-    return {name: Sum(name) for name in _SNAPSHOT_SUMS} | extra
+    return {name: Sum(name) for name in DAY_SNAPSHOT_FIGURES} | extra
 
 
 def _clean(row: dict) -> dict:
     """Sums of no rows are None: make them zero."""
     return {
-        key: (ZERO if value is None and key in _SNAPSHOT_SUMS else value)
+        key: (ZERO if value is None and key in DAY_SNAPSHOT_FIGURES else value)
         for key, value in row.items()
     }
 
@@ -243,11 +225,11 @@ def monthly_report(
     by_site = snapshot_totals_by_site(sites=site_list, start=start, end=end)
     present = children_present(sites=site_list, start=start, end=end)
     referrals = referral_figures(sites=site_list, start=start, end=end)
-    totals = {name: ZERO for name in _SNAPSHOT_SUMS}
+    totals = {name: ZERO for name in DAY_SNAPSHOT_FIGURES}
     per_site = []
     for each in site_list:
-        row = by_site.get(each.pk, {name: ZERO for name in _SNAPSHOT_SUMS})
-        for name in _SNAPSHOT_SUMS:
+        row = by_site.get(each.pk, {name: ZERO for name in DAY_SNAPSHOT_FIGURES})
+        for name in DAY_SNAPSHOT_FIGURES:
             totals[name] += row[name] or ZERO
         kids = present.get(each.pk, {"children": 0, "vulnerable": 0})
         settings = settings_in_force(list(each.settings.all()), each, end)
