@@ -369,8 +369,12 @@ def social_mix(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "site": site,
-            "now": selectors.social_mix(user=request.user, site=site, start=today, end=today),
-            "month": selectors.social_mix(user=request.user, site=site, start=month, end=month_end),
+            "now": selectors.social_mix_of_care_plans(
+                user=request.user, site=site, start=today, end=today
+            ),
+            "month": selectors.social_mix_of_care_plans(
+                user=request.user, site=site, start=month, end=month_end
+            ),
         }
         for site in sites_for(request.user).prefetch_related("settings")
     ]

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from elief import calendar
 from elief.models import Site, SiteSettings
-from families.rules import social_mix_status
+from families.rules import SocialMix
 from planning import rules as planning_rules
 from subsidies import rules
 from subsidies.models import (
@@ -180,6 +180,18 @@ class MonthlyReport:
         ]
 
 
+def social_mix_of_children_present(kids: dict, settings: SiteSettings) -> SocialMix:
+    """The social mix of the children present at least once (`children_present`), which
+    the board reports; the families' page counts the children with a care plan instead."""
+    return SocialMix(
+        vulnerable=kids["vulnerable"],
+        total=kids["children"],
+        aim=settings.social_mix_aim_pct,
+        trap2_min=settings.trap2_min_vulnerable_pct,
+        trap3_min=settings.trap3_min_vulnerable_pct,
+    )
+
+
 def add_months(month: dt.date, count: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -233,7 +245,6 @@ def monthly_report(
             totals[name] += row[name] or ZERO
         kids = present.get(each.pk, {"children": 0, "vulnerable": 0})
         settings = settings_in_force(list(each.settings.all()), each, end)
-        mix_pct = rules.pct(kids["vulnerable"], kids["children"])
         per_site.append(
             {
                 "site": each,
@@ -248,16 +259,9 @@ def monthly_report(
                 "lost_eur": row["lost_eur"],
                 "children": kids["children"],
                 "vulnerable": kids["vulnerable"],
-                "vulnerable_pct": mix_pct,
-                "aim_pct": settings.social_mix_aim_pct,
-                "trap2_min": settings.trap2_min_vulnerable_pct,
-                "trap3_min": settings.trap3_min_vulnerable_pct,
-                "mix_status": social_mix_status(
-                    mix_pct.quantize(rules.TWO_DECIMALS),
-                    aim=settings.social_mix_aim_pct,
-                    trap2_min=settings.trap2_min_vulnerable_pct,
-                    trap3_min=settings.trap3_min_vulnerable_pct,
-                ),
+                # Unrounded, as the monthly summary's vulnerable_pct.
+                "vulnerable_pct": rules.pct(kids["vulnerable"], kids["children"]),
+                "mix": social_mix_of_children_present(kids, settings),
             }
         )
     children = sum(row["children"] for row in per_site)
@@ -278,14 +282,6 @@ def monthly_report(
     summary["planned_pct"] = planning_rules.occupancy_pct(
         totals["planned_prestaties"], capacity_days
     )
-    if site is not None and per_site:
-        first = per_site[0]
-        summary.update(
-            aim_pct=first["aim_pct"],
-            trap2_min=first["trap2_min"],
-            trap3_min=first["trap3_min"],
-            mix_status=first["mix_status"],
-        )
     return MonthlyReport(
         sites=site_list,
         site=site,
