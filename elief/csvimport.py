@@ -34,6 +34,32 @@ def line_error(line: int, message: str, column: str | None = None) -> str:
     }
 
 
+class RowProblems:
+    """The problems of one row in the order of the file's columns, one a column.
+
+    The first message of a column is the most telling: a value that does not parse is
+    reported as such, not again by the model as a missing value, and a model's own
+    validators (a postcode's four digits) come before its generic length check.
+    """
+
+    def __init__(self, line: int, columns: Sequence[str]) -> None:
+        self.line = line
+        self.columns = columns
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, column: str | None, message: str) -> None:
+        if column is None or not self.has(column):
+            self.found.append((column, str(message)))
+
+    def has(self, column: str) -> bool:
+        return any(column == found for found, _message in self.found)
+
+    def messages(self) -> list[str]:
+        position = {column: index for index, column in enumerate(self.columns)}
+        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
+        return [line_error(self.line, message, column) for column, message in ordered]
+
+
 def parse_csv(text: str) -> tuple[int, list[str], list[Record]]:
     """(line of the header, header, data rows) of a CSV text; a byte order mark is allowed."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))

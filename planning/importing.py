@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elief.calendar import weekday_name
-from elief.csvimport import Record, header_errors, line_error, parse_csv
+from elief.csvimport import Record, RowProblems, header_errors, line_error, parse_csv
 from elief.models import Site
 from families.models import Child, Family
 from planning import rules
@@ -98,28 +98,9 @@ class _Plan:
     unchanged: int = 0
 
 
-class _Problems:
-    """The problems of one row in the order of the columns, one a column.
-
-    The first message of a column is the most telling: a value that does not parse is
-    reported as such, not again by the model as a missing value.
-    """
-
+class _Problems(RowProblems):
     def __init__(self, line: int) -> None:
-        self.line = line
-        self.found: list[tuple[str | None, str]] = []
-
-    def add(self, column: str | None, message: str) -> None:
-        if column is None or all(column != found for found, _message in self.found):
-            self.found.append((column, str(message)))
-
-    def has(self, column: str) -> bool:
-        return any(column == found for found, _message in self.found)
-
-    def messages(self) -> list[str]:
-        position = {column: index for index, column in enumerate(COLUMNS)}
-        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [line_error(self.line, message, column) for column, message in ordered]
+        super().__init__(line, COLUMNS)
 
 
 @transaction.atomic
