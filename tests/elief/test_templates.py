@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 
 TEMPLATES = sorted(Path(settings.BASE_DIR, "templates").rglob("*.html"))
 # The day plan's date field is rewritten separately; it is the one known handler left.
@@ -40,3 +42,14 @@ def test_it_links_page_css_in_the_head_block(path: Path) -> None:
         assert not STYLESHEET.search(body)
     else:
         assert not STYLESHEET.search(HEAD_BLOCK.sub("", text))
+
+
+def test_the_pager_keeps_the_lists_query_and_swaps_only_with_a_target() -> None:
+    page = Paginator(range(30), 10).page(2)
+    html = render_to_string("_pager.html", {"page": page, "query": "show=open"})
+    assert 'href="?show=open&page=1"' in html
+    assert 'href="?show=open&page=3"' in html
+    assert "hx-get" not in html
+    html = render_to_string("_pager.html", {"page": page, "target": "results"})
+    assert 'href="?page=3" hx-get="?page=3" hx-target="#results"' in html
+    assert render_to_string("_pager.html", {"page": Paginator(range(5), 10).page(1)}).strip() == ""
