@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def coordinator(site):
     return UserFactory(role=Role.COORDINATOR, sites=[site], first_name="Sara")
 

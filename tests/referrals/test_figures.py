@@ -20,16 +20,6 @@ TODAY = timezone.localdate()
 d = dt.date
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
 def _started(site, organisation, received, first_care_day, closed_on):
     return ReferralFactory(
         site=site,
