@@ -6,12 +6,13 @@ file, numbers its rows by the line they start on and words the errors the same w
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import CommandError
+from django.db import models
 from django.utils.translation import gettext as _
 
 
@@ -53,6 +54,22 @@ class RowProblems:
 
     def has(self, column: str) -> bool:
         return any(column == found for found, _message in self.found)
+
+    def add_model_errors(
+        self, instance: models.Model, *, exclude: list[str], columns: Mapping[str, str]
+    ) -> None:
+        """The model's own validation, its messages named by CSV column (`columns` maps a
+        field to its column where their names differ).
+
+        The foreign keys were looked up already, so their checks (a query each) are skipped;
+        so is uniqueness, which the lookups and the file's own duplicate check settle.
+        """
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                for message in messages:
+                    self.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
 
     def messages(self) -> list[str]:
         position = {column: index for index, column in enumerate(self.columns)}

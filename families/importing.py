@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from elief.csvimport import Record, RowProblems, header_errors, line_error, parse_csv
@@ -187,7 +187,7 @@ def _check(records: list[Record]) -> list[_Row]:
         ]
         for name in family_changes:
             setattr(family, name, family_values[name])
-        _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+        problems.add_model_errors(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS)
 
         guardian_values = _guardian_values(values)
         guardian = first_guardians.get(family.pk)
@@ -199,7 +199,7 @@ def _check(records: list[Record]) -> list[_Row]:
         else:
             for name, value in guardian_values.items():
                 setattr(guardian, name, value)
-        _clean(guardian, exclude=["family"], columns=GUARDIAN_COLUMNS, problems=problems)
+        problems.add_model_errors(guardian, exclude=["family"], columns=GUARDIAN_COLUMNS)
 
         if problems.found:
             errors += problems.messages()
@@ -262,23 +262,6 @@ def _guardian_values(values: dict[str, str]) -> dict[str, str]:
         "email": values["email"],
         "home_languages": "; ".join(language for language in languages if language),
     }
-
-
-def _clean(
-    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: RowProblems
-) -> None:
-    """The model's own validation, its messages named by CSV column.
-
-    The foreign keys were looked up already, so their checks (a query each) are skipped;
-    so is the uniqueness of the family reference, which the lookup and the file's own
-    duplicate check settle.
-    """
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            for message in messages:
-                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
 
 
 def _write(row: _Row) -> None:

@@ -14,8 +14,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -456,7 +456,7 @@ def _family_of(
         family = found.families.get(key) or Family(site=site, reference=reference)
         families[key] = family
         if family.pk is None:
-            _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+            problems.add_model_errors(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS)
     if family.is_erased:
         problems.add(
             "family_ref",
@@ -485,7 +485,7 @@ def _child_of(
     }
     # Checked with the file's values; an existing child takes them only once the file is good.
     candidate = Child(family=family, reference=reference, **child_values)
-    _clean(candidate, exclude=["family"], columns=CHILD_COLUMNS, problems=problems)
+    problems.add_model_errors(candidate, exclude=["family"], columns=CHILD_COLUMNS)
     if family is None or site is None or not reference:
         return None
     key = (site.pk, values["family_ref"], reference)
@@ -507,22 +507,6 @@ def _child_of(
     entry = _ChildEntry(problems.line, existing or candidate, child_values)
     children[key] = entry
     return entry
-
-
-def _clean(
-    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: _Problems
-) -> None:
-    """The model's own validation, its messages named by CSV column.
-
-    The foreign keys were looked up already, so their checks (a query each) are skipped;
-    so is uniqueness, which the lookups and the file's own duplicate check settle.
-    """
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            for message in messages:
-                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
 
 
 def _match(existing: list[Booking], values: dict) -> Booking | None:

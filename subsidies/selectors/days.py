@@ -174,9 +174,8 @@ class GroupDay:
     expected_eur = _of_loss("expected_eur")
 
 
-_BOOKING_FIELDS = (
-    "group_id",
-    "date",
+# What a booking's day fraction and its outcome's cause take (rules.booking_day).
+_BOOKING_FACTS = (
     "place_type",
     "outcome",
     "start",
@@ -185,6 +184,7 @@ _BOOKING_FIELDS = (
     "left",
     "absence_code__counts_for_regular",
 )
+_BOOKING_FIELDS = ("group_id", "date", *_BOOKING_FACTS)
 
 
 def _bookings_by_group_day(
@@ -393,17 +393,7 @@ def attendance_list(*, site: Site, start: dt.date, end: dt.date) -> list[dict]:
                 absence_code__counts_for_regular=True,
             )
         )
-        .values_list(
-            "child__kindcode",
-            "date",
-            "place_type",
-            "outcome",
-            "start",
-            "end",
-            "arrived",
-            "left",
-            "absence_code__counts_for_regular",
-        )
+        .values_list("child__kindcode", "date", *_BOOKING_FACTS)
     )
     found = []
     for kindcode, day, place_type, outcome, start_, end_, arrived, left, counts in rows:
