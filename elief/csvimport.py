@@ -6,12 +6,13 @@ file, numbers its rows by the line they start on and words the errors the same w
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import CommandError
+from django.db import models
 from django.utils.translation import gettext as _
 
 
@@ -32,6 +33,48 @@ def line_error(line: int, message: str, column: str | None = None) -> str:
         "column": column,
         "message": message,
     }
+
+
+class RowProblems:
+    """The problems of one row in the order of the file's columns, one a column.
+
+    The first message of a column is the most telling: a value that does not parse is
+    reported as such, not again by the model as a missing value, and a model's own
+    validators (a postcode's four digits) come before its generic length check.
+    """
+
+    def __init__(self, line: int, columns: Sequence[str]) -> None:
+        self.line = line
+        self.columns = columns
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, column: str | None, message: str) -> None:
+        if column is None or not self.has(column):
+            self.found.append((column, str(message)))
+
+    def has(self, column: str) -> bool:
+        return any(column == found for found, _message in self.found)
+
+    def add_model_errors(
+        self, instance: models.Model, *, exclude: list[str], columns: Mapping[str, str]
+    ) -> None:
+        """The model's own validation, its messages named by CSV column (`columns` maps a
+        field to its column where their names differ).
+
+        The foreign keys were looked up already, so their checks (a query each) are skipped;
+        so is uniqueness, which the lookups and the file's own duplicate check settle.
+        """
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                for message in messages:
+                    self.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
+
+    def messages(self) -> list[str]:
+        position = {column: index for index, column in enumerate(self.columns)}
+        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
+        return [line_error(self.line, message, column) for column, message in ordered]
 
 
 def parse_csv(text: str) -> tuple[int, list[str], list[Record]]:

@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from elief.csvimport import Record, header_errors, line_error, parse_csv
+from elief.csvimport import Record, RowProblems, header_errors, line_error, parse_csv
 from elief.models import Organisation, Site
 from families.models import CRITERIA_FIELDS, CriteriaRecord, Family, Guardian
 
@@ -63,27 +63,6 @@ class _Row:
     @property
     def criteria_changed(self) -> bool:
         return self.created or bool(CRITERIA_AND_DATE.intersection(self.family_changes))
-
-
-class _Problems:
-    """The problems of one row in the order of the columns, one a column.
-
-    The first message of a column is the most telling: a model runs its field's own
-    validators (the postcode's four digits) before the generic length check.
-    """
-
-    def __init__(self, line: int) -> None:
-        self.line = line
-        self.found: list[tuple[str | None, str]] = []
-
-    def add(self, column: str | None, message: str) -> None:
-        if column is None or all(column != found for found, _message in self.found):
-            self.found.append((column, str(message)))
-
-    def messages(self) -> list[str]:
-        position = {column: index for index, column in enumerate(COLUMNS)}
-        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [line_error(self.line, message, column) for column, message in ordered]
 
 
 @transaction.atomic
@@ -175,7 +154,7 @@ def _check(records: list[Record]) -> list[_Row]:
             errors.append(line_error(record.line, record.shape_error))
             continue
         values = record.values
-        problems = _Problems(record.line)
+        problems = RowProblems(record.line, COLUMNS)
 
         site_name, reference = values["site"], values["family_ref"]
         site = sites.get(site_name)
@@ -208,7 +187,7 @@ def _check(records: list[Record]) -> list[_Row]:
         ]
         for name in family_changes:
             setattr(family, name, family_values[name])
-        _clean(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems)
+        problems.add_model_errors(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS)
 
         guardian_values = _guardian_values(values)
         guardian = first_guardians.get(family.pk)
@@ -220,7 +199,7 @@ def _check(records: list[Record]) -> list[_Row]:
         else:
             for name, value in guardian_values.items():
                 setattr(guardian, name, value)
-        _clean(guardian, exclude=["family"], columns=GUARDIAN_COLUMNS, problems=problems)
+        problems.add_model_errors(guardian, exclude=["family"], columns=GUARDIAN_COLUMNS)
 
         if problems.found:
             errors += problems.messages()
@@ -232,7 +211,7 @@ def _check(records: list[Record]) -> list[_Row]:
 
 
 def _family_values(
-    values: dict[str, str], organisations: dict[str, Organisation], problems: _Problems
+    values: dict[str, str], organisations: dict[str, Organisation], problems: RowProblems
 ) -> dict:
     """The family's fields from a row; a value that does not parse is left out."""
     parsed: dict = {"postcode": values["postcode"], "referrer": None}
@@ -283,23 +262,6 @@ def _guardian_values(values: dict[str, str]) -> dict[str, str]:
         "email": values["email"],
         "home_languages": "; ".join(language for language in languages if language),
     }
-
-
-def _clean(
-    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: _Problems
-) -> None:
-    """The model's own validation, its messages named by CSV column.
-
-    The foreign keys were looked up already, so their checks (a query each) are skipped;
-    so is the uniqueness of the family reference, which the lookup and the file's own
-    duplicate check settle.
-    """
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            for message in messages:
-                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)
 
 
 def _write(row: _Row) -> None:

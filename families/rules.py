@@ -198,3 +198,25 @@ def social_mix_status(pct: Decimal, *, aim: Decimal, trap2_min: Decimal, trap3_m
     if pct >= trap2_min:
         return "trap2"
     return "below"
+
+
+@dataclass(frozen=True)
+class SocialMix:
+    """A social mix with the site's aim and Kind en Gezin's conditions. Which children
+    `total` counts is the caller's to say: those with a care plan, or those present."""
+
+    vulnerable: int
+    total: int
+    aim: Decimal
+    trap2_min: Decimal
+    trap3_min: Decimal
+
+    @property
+    def pct(self) -> Decimal:
+        return social_mix_pct(self.vulnerable, self.total)
+
+    @property
+    def status(self) -> str:
+        return social_mix_status(
+            self.pct, aim=self.aim, trap2_min=self.trap2_min, trap3_min=self.trap3_min
+        )

@@ -139,32 +139,28 @@ def care_plan_for_user(*, user: User, plan_id: int) -> CarePlan:
         raise Http404("No such care plan.") from None
 
 
-def social_mix(*, user: User, site: Site, start: dt.date, end: dt.date) -> dict:
-    """Share of children in care between start and end who come from vulnerable families."""
+def social_mix_of_care_plans(
+    *, user: User, site: Site, start: dt.date, end: dt.date
+) -> rules.SocialMix:
+    """The social mix of the children with a care plan between start and end (the board's
+    report counts the children present instead: subsidies.selectors.children_present)."""
     children = scope_to_sites(
         Child.objects.filter(family__site=site), user, site_field="family__site"
     )
-    in_care = children.filter(
+    with_plan = children.filter(
         Q(care_plans__end__isnull=True) | Q(care_plans__end__gte=start), care_plans__start__lte=end
     ).distinct()
-    counts = Child.objects.filter(pk__in=in_care.values("pk")).aggregate(
+    counts = Child.objects.filter(pk__in=with_plan.values("pk")).aggregate(
         total=Count("pk"), vulnerable=Count("pk", filter=Q(family__vulnerable=True))
     )
     settings = site.settings_on(end)
-    pct = rules.social_mix_pct(counts["vulnerable"], counts["total"])
-    return {
-        **counts,
-        "pct": pct,
-        "aim": settings.social_mix_aim_pct,
-        "trap2_min": settings.trap2_min_vulnerable_pct,
-        "trap3_min": settings.trap3_min_vulnerable_pct,
-        "status": rules.social_mix_status(
-            pct,
-            aim=settings.social_mix_aim_pct,
-            trap2_min=settings.trap2_min_vulnerable_pct,
-            trap3_min=settings.trap3_min_vulnerable_pct,
-        ),
-    }
+    return rules.SocialMix(
+        vulnerable=counts["vulnerable"],
+        total=counts["total"],
+        aim=settings.social_mix_aim_pct,
+        trap2_min=settings.trap2_min_vulnerable_pct,
+        trap3_min=settings.trap3_min_vulnerable_pct,
+    )
 
 
 def respite_days(*, plan: CarePlan, year: int, per_year: int) -> Decimal:

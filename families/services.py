@@ -21,7 +21,6 @@ from families.models import (
     FamilyAccess,
     Guardian,
     SettlingInSession,
-    SettlingInStep,
 )
 from families.signals import settling_in_planned
 
@@ -318,11 +317,3 @@ def family_erase(*, family: Family, user: User) -> Family:
     SettlingInSession.objects.filter(child__family=family).delete()
     FamilyAccess.objects.create(family=family, user=user, what=FamilyAccess.What.ERASE)
     return family
-
-
-def settling_in_template_ensure(*, site: Site) -> None:
-    if not site.settling_in_steps.exists():
-        SettlingInStep.objects.bulk_create(
-            SettlingInStep(site=site, position=index, minutes=minutes, with_parent=with_parent)
-            for index, (minutes, with_parent) in enumerate(DEFAULT_SETTLING_IN, start=1)
-        )

@@ -215,41 +215,52 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@coordinator_only
-def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = selectors.child_for_user(user=request.user, child_id=child_id)
-    site = child.family.site
-    form = CarePlanForm(
-        request.POST or None,
-        site=site,
-        initial={"kind": "occasional", "start": timezone.localdate()},
-    )
+def _care_plan_page(
+    request: HttpRequest, *, form, child: Child, title: str, save, plan=None
+) -> HttpResponse:
+    """The care-plan form of a new plan or a change: on a valid POST `save(cleaned_data)`
+    writes and returns the message of success; a refusal of the service shows on the form."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.care_plan_create(
-                child=child,
-                kind=data["kind"],
-                start=data["start"],
-                end=data["end"],
-                pattern=data["pattern"],
-            )
+            message = save(form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("Care plan of %(name)s saved.") % {"name": child.first_name}
-            )
+            messages.success(request, message)
             return redirect("families:family_detail", child.family_id)
     return render(
         request,
         "families/care_plan_form.html",
-        {
-            "form": form,
-            "child": child,
-            "title": _("Care plan for %(name)s") % {"name": child.first_name},
-        },
+        {"form": form, "child": child, "plan": plan, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_only
+def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = selectors.child_for_user(user=request.user, child_id=child_id)
+    form = CarePlanForm(
+        request.POST or None,
+        site=child.family.site,
+        initial={"kind": "occasional", "start": timezone.localdate()},
+    )
+
+    def save(data: dict) -> str:
+        services.care_plan_create(
+            child=child,
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            pattern=data["pattern"],
+        )
+        return _("Care plan of %(name)s saved.") % {"name": child.first_name}
+
+    return _care_plan_page(
+        request,
+        form=form,
+        child=child,
+        title=_("Care plan for %(name)s") % {"name": child.first_name},
+        save=save,
     )
 
 
@@ -258,46 +269,37 @@ def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.care_plan_for_user(user=request.user, plan_id=plan_id)
     child = plan.child
-    initial = None
     if request.method == "GET":
         form = CarePlanChangeForm(site=child.family.site, plan=plan)
         form.initial.update(
             {"version": plan.version, "requested_on": timezone.localdate(), "decision": "accept"}
         )
     else:
-        form = CarePlanChangeForm(request.POST, site=child.family.site, initial=initial)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                change = services.care_plan_change(
-                    plan=plan,
-                    version=data["version"],
-                    user=request.user,
-                    requested_by=data["requested_by"],
-                    requested_on=data["requested_on"],
-                    kind=data["kind"],
-                    start=data["start"],
-                    end=data["end"],
-                    pattern=data["pattern"],
-                    note=data["note"],
-                    accept=data["decision"] == "accept",
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("Change request recorded: %(summary)s") % {"summary": change.summary}
-                )
-                return redirect("families:family_detail", child.family_id)
-    return render(
+        form = CarePlanChangeForm(request.POST, site=child.family.site)
+
+    def save(data: dict) -> str:
+        change = services.care_plan_change(
+            plan=plan,
+            version=data["version"],
+            user=request.user,
+            requested_by=data["requested_by"],
+            requested_on=data["requested_on"],
+            kind=data["kind"],
+            start=data["start"],
+            end=data["end"],
+            pattern=data["pattern"],
+            note=data["note"],
+            accept=data["decision"] == "accept",
+        )
+        return _("Change request recorded: %(summary)s") % {"summary": change.summary}
+
+    return _care_plan_page(
         request,
-        "families/care_plan_form.html",
-        {
-            "form": form,
-            "child": child,
-            "plan": plan,
-            "title": _("Change the care plan of %(name)s") % {"name": child.first_name},
-        },
+        form=form,
+        child=child,
+        plan=plan,
+        title=_("Change the care plan of %(name)s") % {"name": child.first_name},
+        save=save,
     )
 
 
@@ -369,8 +371,12 @@ def social_mix(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "site": site,
-            "now": selectors.social_mix(user=request.user, site=site, start=today, end=today),
-            "month": selectors.social_mix(user=request.user, site=site, start=month, end=month_end),
+            "now": selectors.social_mix_of_care_plans(
+                user=request.user, site=site, start=today, end=today
+            ),
+            "month": selectors.social_mix_of_care_plans(
+                user=request.user, site=site, start=month, end=month_end
+            ),
         }
         for site in sites_for(request.user).prefetch_related("settings")
     ]

@@ -28,7 +28,6 @@ from planning.plan_rows import (
     Problems,
     booking_values,
     date_of,
-    model_problems,
     parse_date,
 )
 from planning.services import absence_codes_ensure, booking_snapshot
@@ -308,9 +307,7 @@ def _family_of(
         family = found.families.get(key) or Family(site=site, reference=reference)
         families[key] = family
         if family.pk is None:
-            model_problems(
-                family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS, problems=problems
-            )
+            problems.add_model_errors(family, exclude=["site", "referrer"], columns=FAMILY_COLUMNS)
     if family.is_erased:
         problems.add(
             "family_ref",
@@ -339,7 +336,7 @@ def _child_of(
     }
     # Checked with the file's values; an existing child takes them only once the file is good.
     candidate = Child(family=family, reference=reference, **child_values)
-    model_problems(candidate, exclude=["family"], columns=CHILD_COLUMNS, problems=problems)
+    problems.add_model_errors(candidate, exclude=["family"], columns=CHILD_COLUMNS)
     if family is None or site is None or not reference:
         return None
     key = (site.pk, values["family_ref"], reference)

@@ -7,11 +7,9 @@ planning.importing checks a whole file with these and writes it.
 import datetime as dt
 import re
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
-from elief.csvimport import line_error
+from elief.csvimport import RowProblems
 from elief.models import Site
 from planning import rules
 from planning.models import AbsenceCode
@@ -38,28 +36,11 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-class Problems:
-    """The problems of one row in the order of the columns, one a column.
-
-    The first message of a column is the most telling: a value that does not parse is
-    reported as such, not again by the model as a missing value.
-    """
+class Problems(RowProblems):
+    """The problems of one row of a plan file, in the order of its columns."""
 
     def __init__(self, line: int) -> None:
-        self.line = line
-        self.found: list[tuple[str | None, str]] = []
-
-    def add(self, column: str | None, message: str) -> None:
-        if column is None or all(column != found for found, _message in self.found):
-            self.found.append((column, str(message)))
-
-    def has(self, column: str) -> bool:
-        return any(column == found for found, _message in self.found)
-
-    def messages(self) -> list[str]:
-        position = {column: index for index, column in enumerate(COLUMNS)}
-        ordered = sorted(self.found, key=lambda problem: position.get(problem[0], -1))
-        return [line_error(self.line, message, column) for column, message in ordered]
+        super().__init__(line, COLUMNS)
 
 
 # Values
@@ -185,19 +166,3 @@ def booking_values(
         "left": left,
         "absence_code": absence_code,
     }
-
-
-def model_problems(
-    instance: models.Model, *, exclude: list[str], columns: dict[str, str], problems: Problems
-) -> None:
-    """The model's own validation, its messages named by CSV column.
-
-    The foreign keys were looked up already, so their checks (a query each) are skipped;
-    so is uniqueness, which the lookups and the file's own duplicate check settle.
-    """
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as invalid:
-        for name, messages in invalid.message_dict.items():
-            for message in messages:
-                problems.add(None if name == NON_FIELD_ERRORS else columns.get(name, name), message)

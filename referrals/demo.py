@@ -18,7 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from elief.models import Organisation, Role, Site, User
-from families.demo import ORIGINS
+from families.demo_people import ORIGINS
 from families.models import Child, Family, Guardian
 from referrals import rules
 from referrals.models import ContactPerson, Reason, Referral, ReferralStep

@@ -22,6 +22,15 @@ from referrals.models import ContactPerson, Referral
 
 DEFAULT_FROM = dt.time(8, 30)
 DEFAULT_UNTIL = dt.time(16, 30)
+# The parent's fields of a referral, in the order the form shows them.
+PARENT_FIELDS = [
+    "parent_first_name",
+    "parent_last_name",
+    "parent_phone",
+    "parent_email",
+    "postcode",
+    "home_languages",
+]
 
 
 def _weekday_choices(sites: QuerySet[Site] | list[Site]) -> list[tuple[int, str]]:
@@ -57,12 +66,7 @@ class ReferralForm(forms.ModelForm):
             "wished_from",
             "wished_until",
             "notes",
-            "parent_first_name",
-            "parent_last_name",
-            "parent_phone",
-            "parent_email",
-            "postcode",
-            "home_languages",
+            *PARENT_FIELDS,
             "child_first_name",
             "child_last_name",
             "child_birth_date",
@@ -91,17 +95,7 @@ class ReferralForm(forms.ModelForm):
         (_("Referral"), ["site", "organisation", "contact", "received_date", "reason", "urgent"]),
         (_("The parent's consent"), ["consent_date", "consent_scope"]),
         (_("Wished care"), ["wished_start", "weekdays", "wished_from", "wished_until", "notes"]),
-        (
-            _("Parent"),
-            [
-                "parent_first_name",
-                "parent_last_name",
-                "parent_phone",
-                "parent_email",
-                "postcode",
-                "home_languages",
-            ],
-        ),
+        (_("Parent"), PARENT_FIELDS),
         (_("Child"), ["child_first_name", "child_last_name", "child_birth_date"]),
     ]
 
@@ -283,15 +277,6 @@ class ContactPersonForm(forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "function", "phone", "email", "active"]
-
-
-class MonthForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m"],
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
 
 
 class ShowForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elief.models import Organisation, Role, Site, User
 from elief.scoping import role_required, sites_for
-from families.forms import CarePlanForm
+from families.forms import CarePlanForm, MonthForm
 from families.models import CareKind, Family
 from planning.models import PlaceType
 from planning.services import BookingRefused
@@ -25,7 +25,6 @@ from referrals.forms import (
     STEP_STATUSES,
     ContactPersonForm,
     MatchForm,
-    MonthForm,
     OrganisationForm,
     ReferralForm,
     ShowForm,

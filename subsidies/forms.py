@@ -5,8 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from planning.models import LEGAL_MAX_CAPACITY
 from subsidies import rules
-from subsidies.models import LedgerEntryKind, Scheme
+from subsidies.models import LedgerEntryKind, PlaceKind, Scheme, SchemeCategory, SchemeKind
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,3 +53,36 @@ class LedgerEntryForm(forms.Form):
     def clean_period_start(self) -> dt.date:
         # Any day will do: the entry is for the quarter it falls in.
         return rules.quarter_of(self.cleaned_data["period_start"])[0]
+
+
+class SchemeConfigForm(forms.Form):
+    """One entry of a site configuration file's `schemes` (DESIGN.md, "Site configuration")."""
+
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=SchemeKind.choices)
+    category = forms.ChoiceField(choices=SchemeCategory.choices, required=False)
+    group = forms.CharField(max_length=100, required=False)
+    place_type = forms.ChoiceField(choices=PlaceKind.choices, required=False)
+    places = forms.IntegerField(min_value=0, max_value=1000, required=False)
+    rate_eur = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == SchemeKind.PER_PLACE_DAY:
+            for name in ("group", "place_type", "places"):
+                if cleaned.get(name) in (None, ""):
+                    self.add_error(name, _("A scheme per place-day needs this."))
+            if cleaned.get("places") is not None and cleaned["places"] > LEGAL_MAX_CAPACITY:
+                self.add_error(
+                    "places",
+                    _("A group has at most %(max)d places.") % {"max": LEGAL_MAX_CAPACITY},
+                )
+        elif kind:
+            for name in ("group", "place_type"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name, _("Only a scheme per place-day is assigned a group's places.")
+                    )
+        return cleaned

@@ -322,6 +322,15 @@ class DaySnapshot(models.Model):
         return f"{self.group.name} {self.date:%Y-%m-%d}"
 
 
+# The figures of a day snapshot (every field but its group and date): what computing a day
+# again overwrites, and what the board's pages add up.
+DAY_SNAPSHOT_FIGURES = tuple(
+    field.name
+    for field in DaySnapshot._meta.concrete_fields
+    if field.name not in ("id", "group", "date")
+)
+
+
 class SchemeDaySnapshot(models.Model):
     """What one per-place-day scheme got and lost in one group on one day."""
 
@@ -348,3 +357,11 @@ class SchemeDaySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.name} {self.group.name} {self.date:%Y-%m-%d}"
+
+
+# The figures of a scheme's day snapshot, likewise.
+SCHEME_DAY_SNAPSHOT_FIGURES = tuple(
+    field.name
+    for field in SchemeDaySnapshot._meta.concrete_fields
+    if field.name not in ("id", "scheme", "group", "date")
+)

@@ -3,6 +3,9 @@ import shutil
 
 import pytest
 
+from elief.models import Role
+from tests.factories import GroupFactory, SiteFactory, UserFactory
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to
 # run from such a thread unless told that the test owns it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -56,3 +59,22 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--no-first-run",
         ],
     }
+
+
+# The shared fixtures: a site, its group and its coordinator. A test file that needs them
+# otherwise (other opening days, a smaller group) defines its own, which takes precedence.
+
+
+@pytest.fixture
+def site():
+    return SiteFactory(name="Elief")
+
+
+@pytest.fixture
+def group(site):
+    return GroupFactory(site=site, name="Vlinders")
+
+
+@pytest.fixture
+def coordinator(site):
+    return UserFactory(role=Role.COORDINATOR, sites=[site])

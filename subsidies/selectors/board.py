@@ -13,10 +13,11 @@ from django.db.models.functions import TruncMonth
 
 from elief import calendar
 from elief.models import Site, SiteSettings
-from families.rules import social_mix_status
+from families.rules import SocialMix
 from planning import rules as planning_rules
 from subsidies import rules
 from subsidies.models import (
+    DAY_SNAPSHOT_FIGURES,
     DaySnapshot,
     Scheme,
     SchemeCategory,
@@ -34,34 +35,15 @@ ZERO = rules.ZERO
 
 # The stored snapshots
 
-_SNAPSHOT_SUMS = (
-    "capacity",
-    "booked",
-    "present",
-    "planned_prestaties",
-    "prestaties",
-    "gap_no_show",
-    "gap_excused",
-    "gap_unrecorded",
-    "no_show_days",
-    "excused_days",
-    "vacancy_days",
-    "expected_eur",
-    "lost_eur",
-    "no_show_eur",
-    "excused_eur",
-    "vacancy_eur",
-)
-
 
 def _sums(**extra) -> dict:
-    return {name: Sum(name) for name in _SNAPSHOT_SUMS} | extra
+    return {name: Sum(name) for name in DAY_SNAPSHOT_FIGURES} | extra
 
 
 def _clean(row: dict) -> dict:
     """Sums of no rows are None: make them zero."""
     return {
-        key: (ZERO if value is None and key in _SNAPSHOT_SUMS else value)
+        key: (ZERO if value is None and key in DAY_SNAPSHOT_FIGURES else value)
         for key, value in row.items()
     }
 
@@ -198,6 +180,18 @@ class MonthlyReport:
         ]
 
 
+def social_mix_of_children_present(kids: dict, settings: SiteSettings) -> SocialMix:
+    """The social mix of the children present at least once (`children_present`), which
+    the board reports; the families' page counts the children with a care plan instead."""
+    return SocialMix(
+        vulnerable=kids["vulnerable"],
+        total=kids["children"],
+        aim=settings.social_mix_aim_pct,
+        trap2_min=settings.trap2_min_vulnerable_pct,
+        trap3_min=settings.trap3_min_vulnerable_pct,
+    )
+
+
 def add_months(month: dt.date, count: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -243,15 +237,14 @@ def monthly_report(
     by_site = snapshot_totals_by_site(sites=site_list, start=start, end=end)
     present = children_present(sites=site_list, start=start, end=end)
     referrals = referral_figures(sites=site_list, start=start, end=end)
-    totals = {name: ZERO for name in _SNAPSHOT_SUMS}
+    totals = {name: ZERO for name in DAY_SNAPSHOT_FIGURES}
     per_site = []
     for each in site_list:
-        row = by_site.get(each.pk, {name: ZERO for name in _SNAPSHOT_SUMS})
-        for name in _SNAPSHOT_SUMS:
+        row = by_site.get(each.pk, {name: ZERO for name in DAY_SNAPSHOT_FIGURES})
+        for name in DAY_SNAPSHOT_FIGURES:
             totals[name] += row[name] or ZERO
         kids = present.get(each.pk, {"children": 0, "vulnerable": 0})
         settings = settings_in_force(list(each.settings.all()), each, end)
-        mix_pct = rules.pct(kids["vulnerable"], kids["children"])
         per_site.append(
             {
                 "site": each,
@@ -266,16 +259,9 @@ def monthly_report(
                 "lost_eur": row["lost_eur"],
                 "children": kids["children"],
                 "vulnerable": kids["vulnerable"],
-                "vulnerable_pct": mix_pct,
-                "aim_pct": settings.social_mix_aim_pct,
-                "trap2_min": settings.trap2_min_vulnerable_pct,
-                "trap3_min": settings.trap3_min_vulnerable_pct,
-                "mix_status": social_mix_status(
-                    mix_pct.quantize(rules.TWO_DECIMALS),
-                    aim=settings.social_mix_aim_pct,
-                    trap2_min=settings.trap2_min_vulnerable_pct,
-                    trap3_min=settings.trap3_min_vulnerable_pct,
-                ),
+                # Unrounded, as the monthly summary's vulnerable_pct.
+                "vulnerable_pct": rules.pct(kids["vulnerable"], kids["children"]),
+                "mix": social_mix_of_children_present(kids, settings),
             }
         )
     children = sum(row["children"] for row in per_site)
@@ -296,14 +282,6 @@ def monthly_report(
     summary["planned_pct"] = planning_rules.occupancy_pct(
         totals["planned_prestaties"], capacity_days
     )
-    if site is not None and per_site:
-        first = per_site[0]
-        summary.update(
-            aim_pct=first["aim_pct"],
-            trap2_min=first["trap2_min"],
-            trap3_min=first["trap3_min"],
-            mix_status=first["mix_status"],
-        )
     return MonthlyReport(
         sites=site_list,
         site=site,

@@ -122,6 +122,10 @@ def scheme_setup(*, sites: Iterable[Site], until: dt.date) -> SchemeSetup:
 # One group and day from the bookings
 
 
+def _of_loss(name: str) -> property:
+    return property(lambda self: getattr(self.loss, name))
+
+
 @dataclass
 class GroupDay:
     """The figures of one group on one open day (DESIGN.md, "Occupancy" and "Subsidies")."""
@@ -162,30 +166,16 @@ class GroupDay:
     def occasional_prestaties(self) -> Decimal:
         return self._type(rules.OCCASIONAL).prestaties
 
-    @property
-    def no_show_days(self) -> Decimal:
-        return self.loss.no_show_days
-
-    @property
-    def excused_days(self) -> Decimal:
-        return self.loss.excused_days
-
-    @property
-    def vacancy_days(self) -> Decimal:
-        return self.loss.vacancy_days
-
-    @property
-    def lost_eur(self) -> Decimal:
-        return self.loss.lost_eur
-
-    @property
-    def expected_eur(self) -> Decimal:
-        return self.loss.expected_eur
+    # The day's loss figures, read through.
+    no_show_days = _of_loss("no_show_days")
+    excused_days = _of_loss("excused_days")
+    vacancy_days = _of_loss("vacancy_days")
+    lost_eur = _of_loss("lost_eur")
+    expected_eur = _of_loss("expected_eur")
 
 
-_BOOKING_FIELDS = (
-    "group_id",
-    "date",
+# What a booking's day fraction and its outcome's cause take (rules.booking_day).
+_BOOKING_FACTS = (
     "place_type",
     "outcome",
     "start",
@@ -194,6 +184,7 @@ _BOOKING_FIELDS = (
     "left",
     "absence_code__counts_for_regular",
 )
+_BOOKING_FIELDS = ("group_id", "date", *_BOOKING_FACTS)
 
 
 def _bookings_by_group_day(
@@ -402,17 +393,7 @@ def attendance_list(*, site: Site, start: dt.date, end: dt.date) -> list[dict]:
                 absence_code__counts_for_regular=True,
             )
         )
-        .values_list(
-            "child__kindcode",
-            "date",
-            "place_type",
-            "outcome",
-            "start",
-            "end",
-            "arrived",
-            "left",
-            "absence_code__counts_for_regular",
-        )
+        .values_list("child__kindcode", "date", *_BOOKING_FACTS)
     )
     found = []
     for kindcode, day, place_type, outcome, start_, end_, arrived, left, counts in rows:

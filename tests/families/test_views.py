@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def coordinator(site):
     return UserFactory(role=Role.COORDINATOR, sites=[site], first_name="Sara")
 
@@ -343,7 +338,7 @@ def test_erasing_removes_personal_data_and_keeps_the_figures(client, coordinator
     assert client.get(reverse("families:family_list")).content.decode().count("gewist-") == 0
 
 
-def test_social_mix_counts_children_in_care(client, coordinator, site, family):
+def test_social_mix_counts_children_with_a_care_plan(client, coordinator, site, family):
     vulnerable = FamilyFactory(site=site, low_income=True, no_secondary_diploma=True)
     CarePlanFactory(child=ChildFactory(family=vulnerable))
     CarePlanFactory(
@@ -352,9 +347,9 @@ def test_social_mix_counts_children_in_care(client, coordinator, site, family):
     client.force_login(coordinator)
     response = client.get(reverse("families:social_mix"), {"month": "2026-11"})
     rows = response.context["rows"]
-    assert (rows[0]["month"]["vulnerable"], rows[0]["month"]["total"]) == (1, 2)
-    assert str(rows[0]["month"]["pct"]) == "50.00"
-    assert rows[0]["month"]["status"] == "trap3"
+    assert (rows[0]["month"].vulnerable, rows[0]["month"].total) == (1, 2)
+    assert str(rows[0]["month"].pct) == "50.00"
+    assert rows[0]["month"].status == "trap3"
 
 
 def _populate(site, families: int) -> None:

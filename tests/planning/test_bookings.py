@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from elief.models import Role
 from planning import selectors, services
 from planning.models import Booking, Group
-from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,6 @@ TZ = zoneinfo.ZoneInfo("Europe/Brussels")
 DAY = dt.date(2026, 12, 10)  # a Thursday
 BEFORE_RELEASE = dt.datetime(2026, 12, 1, 10, 0, tzinfo=TZ)
 AT_RELEASE = dt.datetime(2026, 12, 8, 16, 0, tzinfo=TZ)  # 2 days before, 16:00
-
-
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
 
 
 @pytest.fixture
@@ -35,11 +29,6 @@ def group(site):
         occasional_places=2,
         urgent_reserve=1,
     )
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
 
 
 def _child(site, name):

@@ -38,11 +38,6 @@ def _english():
         yield
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
 def _group(site, name="Vlinders", *, capacity, reserve=1):
     return GroupFactory(
         site=site,

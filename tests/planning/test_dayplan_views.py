@@ -28,11 +28,6 @@ DAY = _open_day_ahead(10)
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def group(site):
     return GroupFactory(
         site=site,
@@ -42,11 +37,6 @@ def group(site):
         occasional_places=2,
         urgent_reserve=1,
     )
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
 
 
 @pytest.fixture

@@ -62,11 +62,6 @@ def _english():
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def group(site):
     return GroupFactory(
         site=site, name="Vlinders", capacity=2, regular_places=0, occasional_places=2

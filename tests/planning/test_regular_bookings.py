@@ -5,13 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from elief.models import ClosingDay, Role
+from elief.models import ClosingDay
 from families import services as family_services
 from families.models import CarePlan
 from planning import services, tasks
 from planning.models import Booking, BookingChange
 from planning.regular import regular_bookings_sync
-from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +22,12 @@ MORNING = (dt.time(8, 30), dt.time(12, 30))
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def groups(site):
     # Vlinders has the most regular places: a child without bookings goes there.
     return {
         "Bijtjes": GroupFactory(site=site, name="Bijtjes", regular_places=4),
         "Vlinders": GroupFactory(site=site, name="Vlinders", regular_places=8),
     }
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
 
 
 @pytest.fixture

@@ -25,21 +25,6 @@ WEEK = [MONDAY + dt.timedelta(days=n) for n in range(5)]
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def group(site):
-    return GroupFactory(site=site, name="Vlinders")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
-@pytest.fixture
 def staff(site):
     return {
         "Ann": StaffMember.objects.create(site=site, name="Ann"),

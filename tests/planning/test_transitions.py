@@ -30,21 +30,6 @@ WEEKS = [dt.date(2026, 11, 9) + dt.timedelta(weeks=n) for n in range(4)]
 PATTERN = {1: (dt.time(8, 30), dt.time(16)), 3: (dt.time(8, 30), dt.time(16))}
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def group(site):
-    return GroupFactory(site=site, name="Vlinders")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
 def _plan(site, name, *, start, kind="occasional", end=None, reference=None):
     family = FamilyFactory(site=site, **({"reference": reference} if reference else {}))
     child = ChildFactory(family=family, first_name=name)

@@ -25,16 +25,6 @@ NOT_VULNERABLE = {"work_or_training": True, "integration_course": True, "foster_
 TWO_CRITERIA = {"low_income": True, "single_parent": True}
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
 def _entry(site, name, *, urgent=False, day=1, criteria=None, **fields):
     family = FamilyFactory(site=site, **(criteria or {}))
     child = ChildFactory(family=family, first_name=name)
@@ -262,11 +252,6 @@ def test_the_page_needs_a_fixed_number_of_queries(
 
 
 # Candidates for a place that came free
-
-
-@pytest.fixture
-def group(site):
-    return GroupFactory(site=site, name="Vlinders")
 
 
 def _book(entry, group, day=WEDNESDAY, outcome="planned"):

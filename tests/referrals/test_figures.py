@@ -20,16 +20,6 @@ TODAY = timezone.localdate()
 d = dt.date
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
 def _started(site, organisation, received, first_care_day, closed_on):
     return ReferralFactory(
         site=site,
@@ -212,4 +202,11 @@ def test_the_deadlines_fragment_renders_on_its_own(rf, coordinator, open_referra
     assert reverse("referrals:referral_list") in html
     for referral in summary["most_urgent"]:
         assert reverse("referrals:referral_detail", args=[referral["referral"].pk]) in html
-    assert "css/referrals.css" in html
+
+
+def test_the_coordinators_home_links_the_deadlines_css_in_its_head(
+    client, coordinator, open_referrals
+):
+    client.force_login(coordinator)
+    head, _body = client.get(reverse("home")).content.decode().split("</head>")
+    assert "css/referrals.css" in head

@@ -21,11 +21,6 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def vdab():
     return OrganisationFactory(name="VDAB")
 
@@ -33,11 +28,6 @@ def vdab():
 @pytest.fixture
 def referrer(vdab):
     return UserFactory(role=Role.REFERRER, organisation=vdab)
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
 
 
 def _data(site, **changes) -> dict:

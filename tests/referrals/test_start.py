@@ -27,21 +27,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
-def group(site):
-    return GroupFactory(site=site, name="Vlinders")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
-
-
 def _monday_after(day: dt.date, weeks: int = 1) -> dt.date:
     return day + dt.timedelta(days=7 * weeks - day.weekday())
 

@@ -26,11 +26,6 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
-
-
-@pytest.fixture
 def other_site():
     return SiteFactory(name="Elief Noord")
 
@@ -38,11 +33,6 @@ def other_site():
 @pytest.fixture
 def vdab():
     return OrganisationFactory(name="VDAB")
-
-
-@pytest.fixture
-def coordinator(site):
-    return UserFactory(role=Role.COORDINATOR, sites=[site])
 
 
 @pytest.fixture

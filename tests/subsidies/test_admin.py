@@ -5,6 +5,7 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from elief.models import Role
@@ -108,7 +109,7 @@ def test_ledger_entries_can_be_added_but_not_changed_or_deleted(admin_client, gr
 
 def test_a_period_must_be_a_quarter(admin_client, group):
     scheme = SchemeFactory(site=group.site, name="Trap 3")
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.ledger_entry_create(
             scheme=scheme,
             kind="advance",

@@ -21,17 +21,11 @@ from tests.factories import (
     PlaceAssignmentFactory,
     SchemeFactory,
     SchemeRateFactory,
-    SiteFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 3, 12)  # a Thursday
-
-
-@pytest.fixture
-def site():
-    return SiteFactory(name="Elief")
 
 
 @pytest.fixture

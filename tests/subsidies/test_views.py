@@ -148,11 +148,14 @@ def test_the_report_shows_the_months_figures_and_a_chart(client, sites):
     assert report.summary["prestaties"] == 10
     assert report.summary["children"] == 2  # the no-show never came
     assert report.summary["vulnerable_children"] == 2
+    # The board's social mix counts the children present, not those booked.
+    mix = report.per_site[0]["mix"]
+    assert (mix.vulnerable, mix.total, mix.pct) == (2, 2, 100)
     assert report.summary["open_days"] == 22
     content = response.content.decode()
     assert content.count('<circle class="point"') == 2  # planned and realised, March only
     assert 'data-month="2026-03"' in content
-    assert "window.print()" in content
+    assert "data-print" in content  # the print button, shown by static/js/elief.js
     conditions = {(c["kind"], c["minimum"]): c for c in report.compliance[0]["conditions"]}
     # Trap 2B and 3 ask the shares of vulnerable families of the site's settings.
     assert sorted(conditions) == [

@@ -1,223 +1,28 @@
-"""Writes of the subsidies app: keyword-only, typed, atomic."""
+"""The schemes of a site: importing them from a site configuration file (DESIGN.md, "Site
+configuration"), and the limit on their places that the import and the admin both check."""
 
 import contextlib
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext as _
 
-from elief.models import Site, User
-from planning.models import LEGAL_MAX_CAPACITY, Group
-from subsidies import rules, selectors
+from elief.models import Site
+from planning.models import Group
+from subsidies import rules
+from subsidies.forms import SchemeConfigForm
 from subsidies.models import (
     KIND_EN_GEZIN,
-    DaySnapshot,
-    LedgerEntry,
     PlaceAssignment,
     PlaceKind,
     Scheme,
     SchemeCategory,
-    SchemeDaySnapshot,
     SchemeKind,
     SchemeRate,
 )
-
-# Nightly snapshots
-
-# Attendance recorded a few days late (a forgotten check-out, an absence code added on
-# Monday) still reaches the stored figures: every night recomputes the last week too.
-REFRESH_DAYS = 7
-
-_SNAPSHOT_FIELDS = [
-    "capacity",
-    "booked",
-    "present",
-    "planned_prestaties",
-    "prestaties",
-    "regular_places",
-    "regular_prestaties",
-    "occasional_places",
-    "occasional_prestaties",
-    "gap_no_show",
-    "gap_excused",
-    "gap_unrecorded",
-    "no_show_days",
-    "excused_days",
-    "vacancy_days",
-    "expected_eur",
-    "lost_eur",
-    "no_show_eur",
-    "excused_eur",
-    "vacancy_eur",
-]
-_SCHEME_FIELDS = [
-    "places",
-    "rate_eur",
-    "prestaties",
-    "expected_eur",
-    "lost_eur",
-    "no_show_eur",
-    "excused_eur",
-    "vacancy_eur",
-]
-
-
-def day_snapshot_of(figures: selectors.GroupDay) -> DaySnapshot:
-    causes = figures.loss.lost_by_cause()
-    return DaySnapshot(
-        group=figures.group,
-        date=figures.date,
-        capacity=figures.capacity,
-        booked=figures.booked,
-        present=figures.present,
-        planned_prestaties=figures.planned_prestaties,
-        prestaties=figures.prestaties,
-        regular_places=figures.regular_places,
-        regular_prestaties=figures.regular_prestaties,
-        occasional_places=figures.occasional_places,
-        occasional_prestaties=figures.occasional_prestaties,
-        gap_no_show=figures.gap_no_show,
-        gap_excused=figures.gap_excused,
-        gap_unrecorded=figures.gap_unrecorded,
-        no_show_days=figures.no_show_days,
-        excused_days=figures.excused_days,
-        vacancy_days=figures.vacancy_days,
-        expected_eur=figures.expected_eur,
-        lost_eur=figures.lost_eur,
-        no_show_eur=causes[rules.NO_SHOW],
-        excused_eur=causes[rules.EXCUSED],
-        vacancy_eur=causes[rules.VACANCY],
-    )
-
-
-def scheme_snapshots_of(
-    *, group: Group, day: dt.date, loss: rules.DayLoss
-) -> list[SchemeDaySnapshot]:
-    return [
-        SchemeDaySnapshot(
-            scheme_id=scheme.scheme.scheme_id,
-            group=group,
-            date=day,
-            places=scheme.scheme.places,
-            rate_eur=scheme.scheme.rate_eur,
-            prestaties=scheme.prestaties,
-            expected_eur=scheme.expected_eur,
-            lost_eur=scheme.lost_eur,
-            no_show_eur=scheme.no_show_eur,
-            excused_eur=scheme.excused_eur,
-            vacancy_eur=scheme.vacancy_eur,
-        )
-        for scheme in loss.schemes
-    ]
-
-
-def snapshots_upsert(
-    *, days: list[DaySnapshot], schemes: list[SchemeDaySnapshot], batch_size: int = 1000
-) -> None:
-    """Insert the rows, or overwrite the stored ones of the same group and day."""
-    DaySnapshot.objects.bulk_create(
-        days,
-        update_conflicts=True,
-        unique_fields=["group", "date"],
-        update_fields=_SNAPSHOT_FIELDS,
-        batch_size=batch_size,
-    )
-    SchemeDaySnapshot.objects.bulk_create(
-        schemes,
-        update_conflicts=True,
-        unique_fields=["scheme", "group", "date"],
-        update_fields=_SCHEME_FIELDS,
-        batch_size=batch_size,
-    )
-
-
-@transaction.atomic
-def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
-    """Compute the figures of every group and open day from start to end and store them,
-    one row per group and day: computing them again overwrites, never duplicates. Rows of
-    the range that no longer belong (a day that became a closing day, a scheme no longer
-    assigned) are removed. Returns the number of day rows stored."""
-    if end < start:
-        return 0
-    figures = selectors.group_days(site=site, start=start, end=end)
-    days = [day_snapshot_of(f) for f in figures]
-    schemes = [
-        row for f in figures for row in scheme_snapshots_of(group=f.group, day=f.date, loss=f.loss)
-    ]
-    snapshots_upsert(days=days, schemes=schemes)
-
-    wanted_days = {(row.group_id, row.date) for row in days}
-    stale = [
-        pk
-        for pk, group_id, date in DaySnapshot.objects.filter(
-            group__site=site, date__range=(start, end)
-        ).values_list("pk", "group_id", "date")
-        if (group_id, date) not in wanted_days
-    ]
-    wanted_schemes = {(row.scheme_id, row.group_id, row.date) for row in schemes}
-    stale_schemes = [
-        pk
-        for pk, scheme_id, group_id, date in SchemeDaySnapshot.objects.filter(
-            group__site=site, date__range=(start, end)
-        ).values_list("pk", "scheme_id", "group_id", "date")
-        if (scheme_id, group_id, date) not in wanted_schemes
-    ]
-    if stale:
-        DaySnapshot.objects.filter(pk__in=stale).delete()
-    if stale_schemes:
-        SchemeDaySnapshot.objects.filter(pk__in=stale_schemes).delete()
-    return len(days)
-
-
-@dataclass
-class NightlyResult:
-    rows: int = 0
-    sites: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"rows": self.rows, "sites": self.sites}
-
-
-def nightly_run(*, day: dt.date | None = None, today: dt.date | None = None) -> NightlyResult:
-    """The nightly work: the figures of the previous day for every site.
-
-    Without `day`, every day missing since the last stored one is filled too (a night the
-    worker was down is caught up), and the last REFRESH_DAYS are recomputed; with `day`,
-    only that day. Running it twice changes nothing.
-    """
-    today = today or timezone.localdate()
-    yesterday = today - dt.timedelta(days=1)
-    last_stored = dict(
-        DaySnapshot.objects.values("group__site")
-        .annotate(last=Max("date"))
-        .values_list("group__site", "last")
-    )
-    result = NightlyResult()
-    for site in Site.objects.order_by("pk"):
-        if day is not None:
-            start = end = day
-        else:
-            end = yesterday
-            start = yesterday - dt.timedelta(days=REFRESH_DAYS)
-            last = last_stored.get(site.pk)
-            if last is not None and last < start:
-                start = last + dt.timedelta(days=1)
-        rows = snapshots_store(site=site, start=start, end=end)
-        result.rows += rows
-        result.sites.append(
-            {"site": site.name, "from": start.isoformat(), "to": end.isoformat(), "rows": rows}
-        )
-    return result
-
-
-# Importing the schemes of a site configuration file (DESIGN.md, "Site configuration")
 
 SCHEME_KEYS = {
     "name",
@@ -256,37 +61,6 @@ def category_from_name(name: str) -> str:
         if re.search(pattern, lowered):
             return category
     return SchemeCategory.OTHER
-
-
-class SchemeConfigForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=SchemeKind.choices)
-    category = forms.ChoiceField(choices=SchemeCategory.choices, required=False)
-    group = forms.CharField(max_length=100, required=False)
-    place_type = forms.ChoiceField(choices=PlaceKind.choices, required=False)
-    places = forms.IntegerField(min_value=0, max_value=1000, required=False)
-    rate_eur = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind == SchemeKind.PER_PLACE_DAY:
-            for name in ("group", "place_type", "places"):
-                if cleaned.get(name) in (None, ""):
-                    self.add_error(name, _gettext("A scheme per place-day needs this."))
-            if cleaned.get("places") is not None and cleaned["places"] > LEGAL_MAX_CAPACITY:
-                self.add_error(
-                    "places",
-                    _gettext("A group has at most %(max)d places.") % {"max": LEGAL_MAX_CAPACITY},
-                )
-        elif kind:
-            for name in ("group", "place_type"):
-                if cleaned.get(name):
-                    self.add_error(
-                        name, _gettext("Only a scheme per place-day is assigned a group's places.")
-                    )
-        return cleaned
 
 
 @dataclass
@@ -514,7 +288,7 @@ def place_assignments_check(
     too_many = rules.overcommitted(entries, limit)
     if too_many:
         raise ValidationError(
-            _gettext(
+            _(
                 "From %(day)s the schemes cover more %(type)s places of %(group)s than its "
                 "%(limit)d."
             )
@@ -525,42 +299,3 @@ def place_assignments_check(
                 "limit": limit,
             }
         )
-
-
-# The ledger
-
-
-@transaction.atomic
-def ledger_entry_create(
-    *,
-    scheme: Scheme,
-    kind: str,
-    period_start: dt.date,
-    date: dt.date,
-    amount_eur: Decimal,
-    user: User | None,
-    note: str = "",
-    corrects: LedgerEntry | None = None,
-) -> LedgerEntry:
-    """Record a payment; with `corrects`, the entry that replaces a wrong one."""
-    if corrects is not None:
-        # Two people correcting the same entry at once: the second waits, then finds it
-        # corrected already and is refused, rather than forking the history.
-        corrects = LedgerEntry.objects.select_for_update().get(pk=corrects.pk)
-        if LedgerEntry.objects.filter(corrects=corrects).exists():
-            raise ValidationError(
-                _gettext("This entry was corrected already; correct the latest entry instead.")
-            )
-    entry = LedgerEntry(
-        scheme=scheme,
-        kind=kind,
-        period_start=period_start,
-        date=date,
-        amount_eur=amount_eur,
-        note=note,
-        corrects=corrects,
-        created_by=user,
-    )
-    entry.full_clean()
-    entry.save()
-    return entry

@@ -1,0 +1,171 @@
+"""The nightly snapshots: each group's figures of an open day, computed from the bookings
+and stored once per group and day for the board's pages (DESIGN.md, "Reports")."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from elief.models import Site
+from planning.models import Group
+from subsidies import rules, selectors
+from subsidies.models import (
+    DAY_SNAPSHOT_FIGURES,
+    SCHEME_DAY_SNAPSHOT_FIGURES,
+    DaySnapshot,
+    SchemeDaySnapshot,
+)
+
+# Attendance recorded a few days late (a forgotten check-out, an absence code added on
+# Monday) still reaches the stored figures: every night recomputes the last week too.
+REFRESH_DAYS = 7
+
+
+def day_snapshot_of(figures: selectors.GroupDay) -> DaySnapshot:
+    causes = figures.loss.lost_by_cause()
+    return DaySnapshot(
+        group=figures.group,
+        date=figures.date,
+        capacity=figures.capacity,
+        booked=figures.booked,
+        present=figures.present,
+        planned_prestaties=figures.planned_prestaties,
+        prestaties=figures.prestaties,
+        regular_places=figures.regular_places,
+        regular_prestaties=figures.regular_prestaties,
+        occasional_places=figures.occasional_places,
+        occasional_prestaties=figures.occasional_prestaties,
+        gap_no_show=figures.gap_no_show,
+        gap_excused=figures.gap_excused,
+        gap_unrecorded=figures.gap_unrecorded,
+        no_show_days=figures.no_show_days,
+        excused_days=figures.excused_days,
+        vacancy_days=figures.vacancy_days,
+        expected_eur=figures.expected_eur,
+        lost_eur=figures.lost_eur,
+        no_show_eur=causes[rules.NO_SHOW],
+        excused_eur=causes[rules.EXCUSED],
+        vacancy_eur=causes[rules.VACANCY],
+    )
+
+
+def scheme_snapshots_of(
+    *, group: Group, day: dt.date, loss: rules.DayLoss
+) -> list[SchemeDaySnapshot]:
+    return [
+        SchemeDaySnapshot(
+            scheme_id=scheme.scheme.scheme_id,
+            group=group,
+            date=day,
+            places=scheme.scheme.places,
+            rate_eur=scheme.scheme.rate_eur,
+            prestaties=scheme.prestaties,
+            expected_eur=scheme.expected_eur,
+            lost_eur=scheme.lost_eur,
+            no_show_eur=scheme.no_show_eur,
+            excused_eur=scheme.excused_eur,
+            vacancy_eur=scheme.vacancy_eur,
+        )
+        for scheme in loss.schemes
+    ]
+
+
+def snapshots_upsert(
+    *, days: list[DaySnapshot], schemes: list[SchemeDaySnapshot], batch_size: int = 1000
+) -> None:
+    """Insert the rows, or overwrite the stored ones of the same group and day."""
+    DaySnapshot.objects.bulk_create(
+        days,
+        update_conflicts=True,
+        unique_fields=["group", "date"],
+        update_fields=DAY_SNAPSHOT_FIGURES,
+        batch_size=batch_size,
+    )
+    SchemeDaySnapshot.objects.bulk_create(
+        schemes,
+        update_conflicts=True,
+        unique_fields=["scheme", "group", "date"],
+        update_fields=SCHEME_DAY_SNAPSHOT_FIGURES,
+        batch_size=batch_size,
+    )
+
+
+@transaction.atomic
+def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
+    """Compute the figures of every group and open day from start to end and store them,
+    one row per group and day: computing them again overwrites, never duplicates. Rows of
+    the range that no longer belong (a day that became a closing day, a scheme no longer
+    assigned) are removed. Returns the number of day rows stored."""
+    if end < start:
+        return 0
+    figures = selectors.group_days(site=site, start=start, end=end)
+    days = [day_snapshot_of(f) for f in figures]
+    schemes = [
+        row for f in figures for row in scheme_snapshots_of(group=f.group, day=f.date, loss=f.loss)
+    ]
+    snapshots_upsert(days=days, schemes=schemes)
+
+    wanted_days = {(row.group_id, row.date) for row in days}
+    stale = [
+        pk
+        for pk, group_id, date in DaySnapshot.objects.filter(
+            group__site=site, date__range=(start, end)
+        ).values_list("pk", "group_id", "date")
+        if (group_id, date) not in wanted_days
+    ]
+    wanted_schemes = {(row.scheme_id, row.group_id, row.date) for row in schemes}
+    stale_schemes = [
+        pk
+        for pk, scheme_id, group_id, date in SchemeDaySnapshot.objects.filter(
+            group__site=site, date__range=(start, end)
+        ).values_list("pk", "scheme_id", "group_id", "date")
+        if (scheme_id, group_id, date) not in wanted_schemes
+    ]
+    if stale:
+        DaySnapshot.objects.filter(pk__in=stale).delete()
+    if stale_schemes:
+        SchemeDaySnapshot.objects.filter(pk__in=stale_schemes).delete()
+    return len(days)
+
+
+@dataclass
+class NightlyResult:
+    rows: int = 0
+    sites: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "sites": self.sites}
+
+
+def nightly_run(*, day: dt.date | None = None, today: dt.date | None = None) -> NightlyResult:
+    """The nightly work: the figures of the previous day for every site.
+
+    Without `day`, every day missing since the last stored one is filled too (a night the
+    worker was down is caught up), and the last REFRESH_DAYS are recomputed; with `day`,
+    only that day. Running it twice changes nothing.
+    """
+    today = today or timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    last_stored = dict(
+        DaySnapshot.objects.values("group__site")
+        .annotate(last=Max("date"))
+        .values_list("group__site", "last")
+    )
+    result = NightlyResult()
+    for site in Site.objects.order_by("pk"):
+        if day is not None:
+            start = end = day
+        else:
+            end = yesterday
+            start = yesterday - dt.timedelta(days=REFRESH_DAYS)
+            last = last_stored.get(site.pk)
+            if last is not None and last < start:
+                start = last + dt.timedelta(days=1)
+        rows = snapshots_store(site=site, start=start, end=end)
+        result.rows += rows
+        result.sites.append(
+            {"site": site.name, "from": start.isoformat(), "to": end.isoformat(), "rows": rows}
+        )
+    return result
