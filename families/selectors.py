@@ -1,6 +1,7 @@
 """Reads of the families app, scoped to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -281,16 +282,42 @@ def family_export(*, family: Family) -> dict:
     }
 
 
-def families_due_for_erasure(*, user: User, today: dt.date) -> list[Family]:
-    """Families that left longer ago than their site's retention period."""
-    due = []
+@dataclass(frozen=True)
+class ErasureDue:
+    family: Family
+    erase_on: dt.date
+    retention_months: int
+
+
+def _erasure_schedule(families: QuerySet[Family], *, today: dt.date, until: dt.date) -> list:
+    """Families that left and are not erased, with the day retention erases them.
+
+    The retention period is the one in force today at the family's site; a family is
+    erased on the day its period after `left_on` ends. Two queries.
+    """
+    schedule = []
     for family in (
-        family_queryset_for(user)
-        .filter(left_on__isnull=False, erased_at__isnull=True)
+        families.filter(left_on__isnull=False, left_on__lte=until, erased_at__isnull=True)
         .select_related("site")
         .prefetch_related("site__settings")
+        .order_by("left_on", "pk")
     ):
         months = family.site.settings_on(today).retention_months
-        if rules.add_months(family.left_on, months) <= today:
-            due.append(family)
-    return due
+        erase_on = rules.add_months(family.left_on, months)
+        if erase_on <= until:
+            schedule.append(ErasureDue(family=family, erase_on=erase_on, retention_months=months))
+    return sorted(schedule, key=lambda due: (due.erase_on, due.family.pk))
+
+
+def families_due_for_erasure(*, today: dt.date) -> list[Family]:
+    """Families of every site whose retention period has ended on `today`: the nightly
+    retention erases them. Not scoped to a user: the task runs for the whole vzw."""
+    return [due.family for due in _erasure_schedule(Family.objects.all(), today=today, until=today)]
+
+
+def erasure_schedule_for(*, user: User, today: dt.date, days: int = 31) -> list[ErasureDue]:
+    """What the nightly retention will erase on the user's sites in the next `days`
+    (overdue ones included: they go tonight)."""
+    return _erasure_schedule(
+        family_queryset_for(user), today=today, until=today + dt.timedelta(days=days)
+    )
