@@ -29,6 +29,34 @@ def _active_plans(day: dt.date) -> QuerySet[CarePlan]:
     return CarePlan.objects.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
 
+# A search longer than this is cut: each word costs two subqueries.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_LENGTH = 100
+
+
+def search_words(search: str) -> list[str]:
+    return search[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
+
+
+def family_search(search: str) -> Q:
+    """Families where every word of `search` is in the reference, a guardian's or a
+    child's name, or starts the postcode.
+
+    One condition per word with EXISTS subqueries, not joins: a join per word multiplied
+    the rows by guardians × children for every word, and ten words stalled the database.
+    """
+    condition = Q()
+    for word in search_words(search):
+        named = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition &= (
+            Q(reference__icontains=word)
+            | Q(postcode__startswith=word)
+            | Exists(Guardian.objects.filter(named, family=OuterRef("pk")))
+            | Exists(Child.objects.filter(named, family=OuterRef("pk")))
+        )
+    return condition
+
+
 def family_list(
     *,
     user: User,
@@ -45,17 +73,7 @@ def family_list(
     if site is not None:
         families = families.filter(site=site)
     if search:
-        words = search.split()
-        for word in words:
-            families = families.filter(
-                Q(reference__icontains=word)
-                | Q(guardians__first_name__icontains=word)
-                | Q(guardians__last_name__icontains=word)
-                | Q(children__first_name__icontains=word)
-                | Q(children__last_name__icontains=word)
-                | Q(postcode__startswith=word)
-            )
-        families = families.distinct()
+        families = families.filter(family_search(search))
     if vulnerable is not None:
         families = families.filter(vulnerable=vulnerable)
     if referrer_id:
