@@ -292,17 +292,18 @@ def settling_in_clear(*, child: Child) -> None:
 def family_access_record(
     *,
     user: User | None,
-    families: Iterable[Family | None],
+    family_ids: Iterable[int | None],
     page: str,
     what: str = FamilyAccess.What.VIEW,
 ) -> None:
-    """Log that `user` was shown (or changed, exported) the personal data of `families`.
+    """Log that `user` was shown (or changed, exported) the personal data of families.
 
-    One row per family, in one query. `None` stands for data of a family not known yet
-    (a referral not matched to a family): the row then names only the page.
+    One row per family, in one query. `None` stands for a family not known yet (a
+    referral not matched to a family): the row then names only the page.
     """
     FamilyAccess.objects.bulk_create(
-        FamilyAccess(family=family, user=user, what=what, page=page[:200]) for family in families
+        FamilyAccess(family_id=family_id, user=user, what=what, page=page[:200])
+        for family_id in family_ids
     )
 
 

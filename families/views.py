@@ -51,7 +51,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(families, 50).get_page(request.GET.get("page"))
     if chosen.get("vulnerable") is not None:
         # A list filtered on vulnerability tells who is vulnerable: log it per family.
-        record_access(request, *page)
+        record_access(request, *(family.pk for family in page))
     template = "families/family_list.html#results" if request.htmx else "families/family_list.html"
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,7 +86,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_detail(user=request.user, family_id=family_id)
-    record_access(request, family)
+    record_access(request, family.pk)
     today = timezone.localdate()
     settings = family.site.settings_on(today)
     children = []
@@ -129,7 +129,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
-    record_access(request, family)
+    record_access(request, family.pk)
     form = FamilyForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
         services.family_update(family=family, **form.cleaned_data)
@@ -147,7 +147,7 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def criteria_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
-    record_access(request, family)
+    record_access(request, family.pk)
     form = CriteriaForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
         family = services.criteria_record(
@@ -180,7 +180,7 @@ def guardian_edit(
     )
     if guardian is None:
         return render(request, "404.html", status=404)
-    record_access(request, family)
+    record_access(request, family.pk)
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
         services.guardian_save(guardian=form.save(commit=False))
@@ -196,7 +196,7 @@ def guardian_edit(
 @coordinator_only
 def child_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
-    record_access(request, family)
+    record_access(request, family.pk)
     form = ChildForm(request.POST or None, instance=Child(family=family))
     if request.method == "POST" and form.is_valid():
         child = services.child_save(child=form.save(commit=False))
@@ -211,7 +211,7 @@ def child_create(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
-    record_access(request, child.family)
+    record_access(request, child.family_id)
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         services.child_save(child=form.save(commit=False))
@@ -226,7 +226,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 @coordinator_only
 def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
-    record_access(request, child.family)
+    record_access(request, child.family_id)
     site = child.family.site
     form = CarePlanForm(
         request.POST or None,
@@ -266,7 +266,7 @@ def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.care_plan_for_user(user=request.user, plan_id=plan_id)
     child = plan.child
-    record_access(request, child.family)
+    record_access(request, child.family_id)
     initial = None
     if request.method == "GET":
         form = CarePlanChangeForm(site=child.family.site, plan=plan)
@@ -314,7 +314,7 @@ def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
 @coordinator_only
 def settling_in(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
-    record_access(request, child.family)
+    record_access(request, child.family_id)
     form = SettlingInForm(
         request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)}
     )
@@ -343,7 +343,7 @@ def settling_in(request: HttpRequest, child_id: int) -> HttpResponse:
 def family_export(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
     data = selectors.family_export(family=family)
-    record_access(request, family, what=FamilyAccess.What.EXPORT)
+    record_access(request, family.pk, what=FamilyAccess.What.EXPORT)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -408,6 +408,6 @@ def social_mix(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def settling_in_clear(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
-    record_access(request, child.family)
+    record_access(request, child.family_id)
     services.settling_in_clear(child=child)
     return redirect("families:family_detail", child.family_id)

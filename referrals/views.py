@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elief.models import Organisation, Role, Site, User
 from elief.scoping import role_required, sites_for
+from families.access import record_access
 from families.forms import CarePlanForm
 from families.models import CareKind, Family
 from planning.models import PlaceType
@@ -77,6 +78,13 @@ def _form_page(
     )
 
 
+def _family_ids(referral: Referral, matches: list) -> list[int | None]:
+    """The families a referral page shows: the referred one (None when not known yet)
+    and the known families that may be it."""
+    others = [match.family.pk for match in matches if match.family.pk != referral.family_id]
+    return [referral.family_id, *others]
+
+
 # The coordinator's list and detail
 
 
@@ -105,6 +113,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_detail(user=request.user, referral_id=referral_id)
     today = timezone.localdate()
     matches = [] if referral.is_final else selectors.family_matches(referral=referral)
+    # The referral names a family (maybe not known yet); the matches show other ones.
+    record_access(request, *_family_ids(referral, matches))
     steps = [status for status in STEP_STATUSES if rules.can_move(referral.status, status)]
     context = {
         "referral": referral,
@@ -339,6 +349,7 @@ def referral_start(request: HttpRequest, referral_id: int) -> HttpResponse:
     matches = selectors.family_matches(referral=referral)
     if referral.family_id and all(m.family.pk != referral.family_id for m in matches):
         matches.insert(0, selectors.Match(family=referral.family, reasons=["linked"]))
+    record_access(request, *_family_ids(referral, matches))
     forms = _start_forms(referral, matches, request.POST or None, today)
     problems: list[str] = []
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
@@ -531,4 +542,5 @@ def portal_create(request: HttpRequest) -> HttpResponse:
 def portal_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     _organisation_of(request.user)
     referral = selectors.portal_referral(user=request.user, referral_id=referral_id)
+    record_access(request, referral.family_id)
     return render(request, "referrals/portal_detail.html", {"referral": referral})

@@ -175,7 +175,7 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
         action_flag=CHANGE,
         change_message="Philippa Zwanenburgh",
     )
-    services.family_access_record(user=coordinator, families=[family], page="/gezinnen/")
+    services.family_access_record(user=coordinator, family_ids=[family.pk], page="/gezinnen/")
     return family
 
 
