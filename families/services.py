@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
