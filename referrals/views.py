@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elief.models import Organisation, Role, Site, User
-from elief.scoping import role_required, sites_for
+from elief.scoping import may_add_organisations, role_required, sites_for
 from families.access import record_access
 from families.forms import CarePlanForm
 from families.models import CareKind, Family
@@ -384,16 +384,28 @@ def referral_start(request: HttpRequest, referral_id: int) -> HttpResponse:
 # Organisations and their contact persons
 
 
+# Who may read and edit them is elief.scoping's: coordinators and administrators all of
+# them, a referrer their own organisation, other roles 403.
+
+
 @require_GET
-@coordinator_only
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisation_list(user=request.user)
-    return render(request, "referrals/organisation_list.html", {"organisations": organisations})
+    return render(
+        request,
+        "referrals/organisation_list.html",
+        {
+            "organisations": organisations,
+            # A referrer reads their own organisation here, not Elief's referral counts.
+            "for_elief": may_add_organisations(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not may_add_organisations(request.user):
+        raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -431,16 +443,14 @@ def _contact_page(
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def contact_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     return _contact_page(request, organisation, ContactPerson(organisation=organisation))
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = selectors.contact_get(contact_id=contact_id)
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     return _contact_page(request, contact.organisation, contact)
 
 
