@@ -211,6 +211,12 @@ class SiteSettings(models.Model):
         default=18,
         validators=[MaxValueValidator(366)],
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("months a family's data are kept after it left"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Every night, families that left longer ago than this are erased."),
+    )
 
     class Meta:
         ordering = ["site", "valid_from"]

@@ -3,6 +3,12 @@
 Every selector filters its queryset through `scope_to_sites`, and every view that takes
 a site id fetches it with `site_for_user`, so a user of site A never reads site B:
 objects of another site answer 404, pages a role may not use answer 403.
+
+Partner organisations (and their contact persons) are not tied to a site: they are
+shared across the vzw, since a referring organisation works with every site. So any
+coordinator, and an administrator, reads and edits all of them; a referrer only their
+own organisation; staff and board members none (403). `organisations_for` and
+`scope_to_organisations` say so for every selector and view that reads them.
 """
 
 from collections.abc import Callable
@@ -12,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from elief.models import Role, Site, User
+from elief.models import Organisation, Role, Site, User
 
 
 def sites_for(user: User) -> QuerySet[Site]:
@@ -37,6 +43,34 @@ def site_for_user(user: User, site_id: int) -> Site:
         return sites_for(user).get(pk=site_id)
     except Site.DoesNotExist:
         raise Http404("No such site.") from None
+
+
+def may_add_organisations(user: User) -> bool:
+    """Coordinators and administrators add partner organisations; referrers do not."""
+    return user.is_authenticated and (
+        user.is_superuser or user.role in (Role.COORDINATOR, Role.ADMIN)
+    )
+
+
+def organisations_for(user: User) -> QuerySet[Organisation]:
+    """The partner organisations whose details and contact persons `user` may read and
+    edit (see the module's docstring); PermissionDenied for a role that may see none."""
+    if may_add_organisations(user):
+        return Organisation.objects.all()
+    if user.is_authenticated and user.role == Role.REFERRER and user.organisation_id:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    raise PermissionDenied
+
+
+def scope_to_organisations(
+    queryset: QuerySet, user: User, *, organisation_field: str = "organisation"
+) -> QuerySet:
+    """Keep the rows of `queryset` (e.g. contact persons) of organisations the user may
+    read and edit; PermissionDenied for a role that may see none."""
+    organisations = organisations_for(user)
+    if may_add_organisations(user):
+        return queryset
+    return queryset.filter(**{f"{organisation_field}__in": organisations.values("pk")})
 
 
 def role_required(*roles: Role) -> Callable:

@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.regular_bookings_extend",
         "schedule": crontab(hour=NIGHTLY_HOUR, minute=15),
     },
+    # Families that left longer ago than their site's retention period are erased.
+    "families-retention": {
+        "task": "families.tasks.retention_erase",
+        "schedule": crontab(hour=NIGHTLY_HOUR, minute=30),
+    },
 }
 
 LOGGING = {

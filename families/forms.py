@@ -220,7 +220,11 @@ class FamilyFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name, reference or postcode")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, reference or postcode"),
+                "maxlength": 100,
+            }
         ),
     )
     vulnerable = forms.ChoiceField(

@@ -330,16 +330,25 @@ class SettlingInSession(models.Model):
 
 
 class FamilyAccess(models.Model):
-    """Who looked at (or exported, or erased) a family's sensitive data, and when."""
+    """Who looked at, changed, exported or erased a family's personal data, and when.
+
+    `page` is the path of the page (never its query string, which may hold a search
+    for a name), so the log itself names nobody. A referral read before a family
+    exists for it is logged without a family.
+    """
 
     class What(models.TextChoices):
-        VIEW = "view", _("viewed criteria and notes")
+        VIEW = "view", _("viewed")
+        EDIT = "edit", _("changed")
         EXPORT = "export", _("exported")
         ERASE = "erase", _("erased")
 
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="accesses")
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, null=True, blank=True, related_name="accesses"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
     what = models.CharField(max_length=10, choices=What.choices)
+    page = models.CharField(_("page"), max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -348,4 +357,4 @@ class FamilyAccess(models.Model):
         verbose_name_plural = _("family accesses")
 
     def __str__(self) -> str:
-        return f"{self.family} {self.what} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.family_id} {self.what} {self.page} {self.at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,7 @@
 """Reads of the families app, scoped to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -28,6 +29,34 @@ def _active_plans(day: dt.date) -> QuerySet[CarePlan]:
     return CarePlan.objects.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
 
+# A search longer than this is cut: each word costs two subqueries.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_LENGTH = 100
+
+
+def search_words(search: str) -> list[str]:
+    return search[:SEARCH_MAX_LENGTH].split()[:SEARCH_MAX_WORDS]
+
+
+def family_search(search: str) -> Q:
+    """Families where every word of `search` is in the reference, a guardian's or a
+    child's name, or starts the postcode.
+
+    One condition per word with EXISTS subqueries, not joins: a join per word multiplied
+    the rows by guardians × children for every word, and ten words stalled the database.
+    """
+    condition = Q()
+    for word in search_words(search):
+        named = Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition &= (
+            Q(reference__icontains=word)
+            | Q(postcode__startswith=word)
+            | Exists(Guardian.objects.filter(named, family=OuterRef("pk")))
+            | Exists(Child.objects.filter(named, family=OuterRef("pk")))
+        )
+    return condition
+
+
 def family_list(
     *,
     user: User,
@@ -44,17 +73,7 @@ def family_list(
     if site is not None:
         families = families.filter(site=site)
     if search:
-        words = search.split()
-        for word in words:
-            families = families.filter(
-                Q(reference__icontains=word)
-                | Q(guardians__first_name__icontains=word)
-                | Q(guardians__last_name__icontains=word)
-                | Q(children__first_name__icontains=word)
-                | Q(children__last_name__icontains=word)
-                | Q(postcode__startswith=word)
-            )
-        families = families.distinct()
+        families = families.filter(family_search(search))
     if vulnerable is not None:
         families = families.filter(vulnerable=vulnerable)
     if referrer_id:
@@ -174,7 +193,13 @@ def respite_days(*, plan: CarePlan, year: int, per_year: int) -> Decimal:
 
 
 def family_export(*, family: Family) -> dict:
-    """Everything Elief holds about a family, for a parent's access request."""
+    """Everything Elief holds about a family, for a parent's access request.
+
+    The bookings, waiting-list entries and referrals belong to apps that build on this
+    one; they are read through their relations' names, so this app imports none of
+    them. A fixed number of queries whatever the number of children, bookings or
+    referrals.
+    """
     family = (
         Family.objects.filter(pk=family.pk)
         .select_related("site", "referrer")
@@ -188,12 +213,21 @@ def family_export(*, family: Family) -> dict:
                         "care_plans", queryset=CarePlan.objects.prefetch_related("days", "changes")
                     ),
                     "settling_in_sessions",
+                    "bookings__group",
+                    "bookings__absence_code",
+                    "waiting_list_entries",
                 ),
             ),
+            "referrals__site",
+            "referrals__organisation",
+            "referrals__contact",
+            "referrals__steps",
+            Prefetch("accesses", queryset=FamilyAccess.objects.select_related("user")),
         )
         .get()
     )
     iso = lambda value: value.isoformat() if value else None  # noqa: E731
+    hm = lambda value: f"{value:%H:%M}" if value else None  # noqa: E731
     return {
         "family": {
             "reference": family.reference,
@@ -262,6 +296,35 @@ def family_export(*, family: Family) -> dict:
                     }
                     for s in c.settling_in_sessions.all()
                 ],
+                "bookings": [
+                    {
+                        "date": iso(b.date),
+                        "group": b.group.name,
+                        "start": hm(b.start),
+                        "end": hm(b.end),
+                        "place_type": b.place_type,
+                        "settling_in": b.settling_in,
+                        "outcome": b.outcome,
+                        "arrived": hm(b.arrived),
+                        "left": hm(b.left),
+                        "absence_code": b.absence_code.code if b.absence_code else None,
+                        "override_reason": b.override_reason,
+                    }
+                    for b in c.bookings.all()
+                ],
+                "waiting_list": [
+                    {
+                        "wished_start": iso(w.wished_start),
+                        "wished_weekdays": w.wished_weekdays,
+                        "start": hm(w.start),
+                        "end": hm(w.end),
+                        "urgent": w.urgent,
+                        "note": w.note,
+                        "status": w.status,
+                        "created_at": iso(w.created_at),
+                    }
+                    for w in c.waiting_list_entries.all()
+                ],
             }
             for c in family.children.all()
         ],
@@ -274,19 +337,92 @@ def family_export(*, family: Family) -> dict:
             }
             for r in family.criteria_records.all()
         ],
+        "referrals": [
+            {
+                "site": r.site.name,
+                "organisation": r.organisation.name,
+                "contact": r.contact.name if r.contact else None,
+                "received_date": iso(r.received_date),
+                "consent_date": iso(r.consent_date),
+                "consent_scope": r.consent_scope,
+                "reason": r.reason,
+                "urgent": r.urgent,
+                "wished_start": iso(r.wished_start),
+                "wished_weekdays": r.wished_weekdays,
+                "wished_from": hm(r.wished_from),
+                "wished_until": hm(r.wished_until),
+                "notes": r.notes,
+                "parent_first_name": r.parent_first_name,
+                "parent_last_name": r.parent_last_name,
+                "parent_phone": r.parent_phone,
+                "parent_email": r.parent_email,
+                "postcode": r.postcode,
+                "home_languages": r.home_languages,
+                "child_first_name": r.child_first_name,
+                "child_last_name": r.child_last_name,
+                "child_birth_date": iso(r.child_birth_date),
+                "status": r.status,
+                "intake_date": iso(r.intake_date),
+                "decline_reason": r.decline_reason,
+                "first_care_day": iso(r.first_care_day),
+                "closed_on": iso(r.closed_on),
+                "steps": [
+                    {"status": step.status, "date": iso(step.date), "note": step.note}
+                    for step in r.steps.all()
+                ],
+            }
+            for r in family.referrals.all()
+        ],
+        "access_log": [
+            {
+                "at": iso(access.at),
+                "what": access.what,
+                "page": access.page,
+                "by": (access.user.get_full_name() or access.user.username)
+                if access.user
+                else None,
+            }
+            for access in family.accesses.all()
+        ],
     }
 
 
-def families_due_for_erasure(*, user: User, today: dt.date) -> list[Family]:
-    """Families that left longer ago than their site's retention period."""
-    due = []
+@dataclass(frozen=True)
+class ErasureDue:
+    family: Family
+    erase_on: dt.date
+    retention_months: int
+
+
+def _erasure_schedule(families: QuerySet[Family], *, today: dt.date, until: dt.date) -> list:
+    """Families that left and are not erased, with the day retention erases them.
+
+    The retention period is the one in force today at the family's site; a family is
+    erased on the day its period after `left_on` ends. Two queries.
+    """
+    schedule = []
     for family in (
-        family_queryset_for(user)
-        .filter(left_on__isnull=False, erased_at__isnull=True)
+        families.filter(left_on__isnull=False, left_on__lte=until, erased_at__isnull=True)
         .select_related("site")
         .prefetch_related("site__settings")
+        .order_by("left_on", "pk")
     ):
         months = family.site.settings_on(today).retention_months
-        if rules.add_months(family.left_on, months) <= today:
-            due.append(family)
-    return due
+        erase_on = rules.add_months(family.left_on, months)
+        if erase_on <= until:
+            schedule.append(ErasureDue(family=family, erase_on=erase_on, retention_months=months))
+    return sorted(schedule, key=lambda due: (due.erase_on, due.family.pk))
+
+
+def families_due_for_erasure(*, today: dt.date) -> list[Family]:
+    """Families of every site whose retention period has ended on `today`: the nightly
+    retention erases them. Not scoped to a user: the task runs for the whole vzw."""
+    return [due.family for due in _erasure_schedule(Family.objects.all(), today=today, until=today)]
+
+
+def erasure_schedule_for(*, user: User, today: dt.date, days: int = 31) -> list[ErasureDue]:
+    """What the nightly retention will erase on the user's sites in the next `days`
+    (overdue ones included: they go tonight)."""
+    return _erasure_schedule(
+        family_queryset_for(user), today=today, until=today + dt.timedelta(days=days)
+    )

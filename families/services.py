@@ -1,8 +1,11 @@
 """Writes of the families app: keyword-only, typed, atomic."""
 
 import datetime as dt
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Mapping
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +25,10 @@ from families.models import (
     Guardian,
     SettlingInSession,
 )
-from families.signals import settling_in_planned
+from families.selectors import families_due_for_erasure
+from families.signals import family_erasing, settling_in_planned
+
+logger = logging.getLogger(__name__)
 
 Pattern = Mapping[int, tuple[dt.time, dt.time]]
 
@@ -281,39 +287,115 @@ def settling_in_clear(*, child: Child) -> None:
     settling_in_planned.send(sender=SettlingInSession, child=child, sessions=[])
 
 
-def family_access_record(*, family: Family, user: User, what: str) -> None:
-    FamilyAccess.objects.create(family=family, user=user, what=what)
+def family_access_record(
+    *,
+    user: User | None,
+    family_ids: Iterable[int | None],
+    page: str,
+    what: str = FamilyAccess.What.VIEW,
+) -> None:
+    """Log that `user` was shown (or changed, exported) the personal data of families.
+
+    One row per family, in one query. `None` stands for a family not known yet (a
+    referral not matched to a family): the row then names only the page.
+    """
+    FamilyAccess.objects.bulk_create(
+        FamilyAccess(family_id=family_id, user=user, what=what, page=page[:200])
+        for family_id in family_ids
+    )
+
+
+def _erased_name() -> str:
+    return _("Erased")
+
+
+def _admin_log_erase(*, model: type, ids: Iterable[int]) -> None:
+    """The Django admin's history keeps each object's name as it was: blank it."""
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in ids]
+    ).update(object_repr="", change_message="")
 
 
 @transaction.atomic
-def family_erase(*, family: Family, user: User) -> Family:
+def family_erase(*, family: Family, user: User | None, today: dt.date | None = None) -> Family:
     """Remove the personal data of a family that left; keep what past reports count.
 
-    Kept: the site, postcode, the criteria (they feed the social mix of past months),
-    the care plans and the children's birth month. Removed: names, contact details,
-    kindcodes, notes, consent and the history of criteria and requests.
+    Kept: the site, postcode, referrer, the criteria and the vulnerability flag (they
+    feed the social mix of past months), the care plans, the bookings' dates, times and
+    outcomes, and the children's birth month. Removed in this one transaction: names,
+    contact details, kindcodes, allergies, pick-up persons, notes, consent, the history
+    of criteria, the notes of change requests, and (through `family_erasing`) what the
+    bookings, the waiting list and the referrals hold about the family.
+    `user` is None when the nightly retention erases the family.
     """
+    today = today or timezone.localdate()
     family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.is_erased:
+        raise ValidationError(_("This family was erased already."))
     if family.left_on is None:
         raise ValidationError(
             _("Only a family that left can be erased. Record the day it left first.")
         )
+    if family.left_on > today:
+        raise ValidationError(
+            _("This family leaves on %(day)s: it can be erased from that day on.")
+            % {"day": f"{family.left_on:%d-%m-%Y}"}
+        )
+    children = list(family.children.all())
     family.reference = f"gewist-{family.pk}"
     family.neighbourhood = ""
     family.consent_date = None
     family.consent_scope = ""
     family.erased_at = timezone.now()
     family.save()
+    guardian_ids = list(family.guardians.values_list("pk", flat=True))
     family.guardians.all().delete()
     family.criteria_records.all().delete()
-    for child in family.children.all():
-        child.first_name, child.last_name = _("Erased"), ""
+    for child in children:
+        child.first_name, child.last_name = _erased_name(), ""
         child.reference = ""
         child.kindcode = ""
         child.birth_date = child.birth_date.replace(day=1)
         child.allergies = child.diet = child.pickup_persons = child.staff_notes = ""
-        child.save()
+    Child.objects.bulk_update(
+        children,
+        [
+            "first_name",
+            "last_name",
+            "reference",
+            "kindcode",
+            "birth_date",
+            "allergies",
+            "diet",
+            "pickup_persons",
+            "staff_notes",
+        ],
+    )
     CarePlanChange.objects.filter(plan__child__family=family).update(requested_by="", note="")
     SettlingInSession.objects.filter(child__family=family).delete()
-    FamilyAccess.objects.create(family=family, user=user, what=FamilyAccess.What.ERASE)
+    _admin_log_erase(model=Guardian, ids=guardian_ids)
+    _admin_log_erase(model=Child, ids=[child.pk for child in children])
+    _admin_log_erase(model=Family, ids=[family.pk])
+    family_erasing.send(sender=Family, family=family, children=children)
+    FamilyAccess.objects.create(
+        family=family, user=user, what=FamilyAccess.What.ERASE, page=family.get_absolute_url()
+    )
     return family
+
+
+def retention_erase(*, today: dt.date) -> list[int]:
+    """Erase every family that left longer ago than its site's retention period.
+
+    The nightly task calls this. Each family is erased in a transaction of its own, so
+    one refusal does not keep the others; the ids of the erased families are returned.
+    """
+    erased = []
+    for family in families_due_for_erasure(today=today):
+        try:
+            family_erase(family=family, user=None, today=today)
+        except ValidationError:
+            logger.exception("Family %s could not be erased.", family.pk)
+        else:
+            erased.append(family.pk)
+    return erased

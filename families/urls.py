@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.family_list, name="family_list"),
     path("nieuw/", views.family_create, name="family_create"),
     path("sociale-mix/", views.social_mix, name="social_mix"),
+    path("privacy/", views.privacy, name="privacy"),
     path("<int:family_id>/", views.family_detail, name="family_detail"),
     path("<int:family_id>/bewerken/", views.family_edit, name="family_edit"),
     path("<int:family_id>/criteria/", views.criteria_edit, name="criteria_edit"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from elief.models import Role
 from elief.scoping import role_required, sites_for
 from families import selectors, services
+from families.access import record_access
 from families.forms import (
     CarePlanChangeForm,
     CarePlanForm,
@@ -45,10 +46,12 @@ def _form_page(
 @coordinator_only
 def family_list(request: HttpRequest) -> HttpResponse:
     filters = FamilyFilterForm(request.GET or None)
-    families = selectors.family_list(
-        user=request.user, today=timezone.localdate(), **filters.filters()
-    )
+    chosen = filters.filters()
+    families = selectors.family_list(user=request.user, today=timezone.localdate(), **chosen)
     page = Paginator(families, 50).get_page(request.GET.get("page"))
+    if chosen.get("vulnerable") is not None:
+        # A list filtered on vulnerability tells who is vulnerable: log it per family.
+        record_access(request, *(family.pk for family in page))
     template = "families/family_list.html#results" if request.htmx else "families/family_list.html"
     query = request.GET.copy()
     query.pop("page", None)
@@ -83,7 +86,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_detail(user=request.user, family_id=family_id)
-    services.family_access_record(family=family, user=request.user, what=FamilyAccess.What.VIEW)
+    record_access(request, family.pk)
     today = timezone.localdate()
     settings = family.site.settings_on(today)
     children = []
@@ -117,7 +120,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             for name in family.criteria.__dataclass_fields__
         ],
         "accesses": selectors.family_access_list(family=family),
-        "erasable": family.left_on is not None and not family.is_erased,
+        "erasable": family.left_on is not None and family.left_on <= today and not family.is_erased,
     }
     return render(request, "families/family_detail.html", context)
 
@@ -126,6 +129,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
+    record_access(request, family.pk)
     form = FamilyForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
         services.family_update(family=family, **form.cleaned_data)
@@ -143,6 +147,7 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def criteria_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
+    record_access(request, family.pk)
     form = CriteriaForm(request.POST or None, instance=family)
     if request.method == "POST" and form.is_valid():
         family = services.criteria_record(
@@ -156,7 +161,6 @@ def criteria_edit(request: HttpRequest, family_id: int) -> HttpResponse:
             request, _("Criteria saved: the family is %(status)s.") % {"status": status}
         )
         return redirect("families:family_detail", family.pk)
-    services.family_access_record(family=family, user=request.user, what=FamilyAccess.What.VIEW)
     return _form_page(
         request,
         title=_("Priority and vulnerability criteria"),
@@ -176,6 +180,7 @@ def guardian_edit(
     )
     if guardian is None:
         return render(request, "404.html", status=404)
+    record_access(request, family.pk)
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
         services.guardian_save(guardian=form.save(commit=False))
@@ -191,6 +196,7 @@ def guardian_edit(
 @coordinator_only
 def child_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
+    record_access(request, family.pk)
     form = ChildForm(request.POST or None, instance=Child(family=family))
     if request.method == "POST" and form.is_valid():
         child = services.child_save(child=form.save(commit=False))
@@ -205,6 +211,7 @@ def child_create(request: HttpRequest, family_id: int) -> HttpResponse:
 @coordinator_only
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
+    record_access(request, child.family_id)
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         services.child_save(child=form.save(commit=False))
@@ -239,6 +246,7 @@ def _care_plan_page(
 @coordinator_only
 def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
+    record_access(request, child.family_id)
     form = CarePlanForm(
         request.POST or None,
         site=child.family.site,
@@ -269,6 +277,7 @@ def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.care_plan_for_user(user=request.user, plan_id=plan_id)
     child = plan.child
+    record_access(request, child.family_id)
     if request.method == "GET":
         form = CarePlanChangeForm(site=child.family.site, plan=plan)
         form.initial.update(
@@ -307,6 +316,7 @@ def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
 @coordinator_only
 def settling_in(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
+    record_access(request, child.family_id)
     form = SettlingInForm(
         request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)}
     )
@@ -335,7 +345,7 @@ def settling_in(request: HttpRequest, child_id: int) -> HttpResponse:
 def family_export(request: HttpRequest, family_id: int) -> HttpResponse:
     family = selectors.family_for_user(user=request.user, family_id=family_id)
     data = selectors.family_export(family=family)
-    services.family_access_record(family=family, user=request.user, what=FamilyAccess.What.EXPORT)
+    record_access(request, family.pk, what=FamilyAccess.What.EXPORT)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -351,13 +361,30 @@ def family_erase(request: HttpRequest, family_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.family_erase(family=family, user=request.user)
+            services.family_erase(family=family, user=request.user, today=timezone.localdate())
         except ValidationError as exc:
             error = exc.messages[0]
         else:
             messages.success(request, _("The family's personal data were erased."))
             return redirect("families:family_list")
     return render(request, "families/family_erase.html", {"family": family, "error": error})
+
+
+@require_GET
+@coordinator_only
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What the nightly retention erases in the coming month, and each site's period."""
+    today = timezone.localdate()
+    sites = sites_for(request.user).prefetch_related("settings")
+    return render(
+        request,
+        "families/privacy.html",
+        {
+            "due": selectors.erasure_schedule_for(user=request.user, today=today),
+            "sites": [(site, site.settings_on(today).retention_months) for site in sites],
+            "today": today,
+        },
+    )
 
 
 @require_GET
@@ -387,5 +414,6 @@ def social_mix(request: HttpRequest) -> HttpResponse:
 @coordinator_only
 def settling_in_clear(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.child_for_user(user=request.user, child_id=child_id)
+    record_access(request, child.family_id)
     services.settling_in_clear(child=child)
     return redirect("families:family_detail", child.family_id)

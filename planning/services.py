@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from elief.models import Site, User
 from families.models import Child
 from planning import rules, selectors
-from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, BookingChange, Group
+from planning.models import (
+    DEFAULT_ABSENCE_CODES,
+    AbsenceCode,
+    Booking,
+    BookingChange,
+    Group,
+    WaitingListEntry,
+)
 
 # Bookings
 
@@ -376,3 +383,23 @@ def absence_codes_ensure(*, site: Site) -> list[AbsenceCode]:
             site=site, code=code, defaults={"label": label, "counts_for_regular": counts}
         )
     return list(site.absence_codes.all())
+
+
+@transaction.atomic
+def children_planning_erase(*, children: list[Child]) -> None:
+    """Erase what the day plan holds in free text about children whose family is erased.
+
+    Override reasons and waiting-list notes may name the parents; the bookings' group,
+    dates, times, place types and outcomes stay, so past figures do not change. The
+    history of each booking drops the reasons it copied.
+    """
+    Booking.objects.filter(child__in=children).exclude(override_reason="").update(
+        override_reason=""
+    )
+    changes = list(BookingChange.objects.filter(booking__child__in=children))
+    for change in changes:
+        for snapshot in (change.before, change.after):
+            if isinstance(snapshot, dict) and snapshot.get("override_reason"):
+                snapshot["override_reason"] = None
+    BookingChange.objects.bulk_update(changes, ["before", "after"], batch_size=500)
+    WaitingListEntry.objects.filter(child__in=children).exclude(note="").update(note="")

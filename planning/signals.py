@@ -9,7 +9,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from families.models import CarePlan, CarePlanChange, CarePlanDay
-from families.signals import settling_in_planned
+from families.signals import family_erasing, settling_in_planned
+from planning import services
 from planning.regular import (
     regular_bookings_drop,
     regular_bookings_sync_on_commit,
@@ -45,3 +46,8 @@ def care_plan_deleted(sender, instance: CarePlan, **kwargs) -> None:
 @receiver(settling_in_planned, dispatch_uid="planning_settling_in_planned")
 def settling_in_planned_to_bookings(sender, child, sessions, **kwargs) -> None:
     settling_in_bookings_sync(child=child, sessions=sessions)
+
+
+@receiver(family_erasing, dispatch_uid="planning_family_erasing")
+def family_erasing_planning(sender, family, children, **kwargs) -> None:
+    services.children_planning_erase(children=children)

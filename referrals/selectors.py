@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from elief.models import Organisation, Role, Site, User
-from elief.scoping import scope_to_sites
+from elief.scoping import organisations_for, scope_to_organisations, scope_to_sites
 from families.models import Child, Family, Guardian
 from planning.models import Group
 from referrals import rules
@@ -278,12 +278,14 @@ def referral_figures(
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
-    """All partner organisations with their contact persons, and how many referrals each
-    sent to the user's sites, and how many of those are open."""
+    """The partner organisations the user may read (elief.scoping.organisations_for)
+    with their contact persons, and how many referrals each sent to the user's sites,
+    and how many of those are open."""
     mine = Q(referrals__in=referral_queryset_for(user).values("pk"))
     open_ = mine & ~Q(referrals__status__in=list(rules.FINAL_STATUSES))
     return (
-        Organisation.objects.annotate(
+        organisations_for(user)
+        .annotate(
             referral_count=Count("referrals", filter=mine),
             open_count=Count("referrals", filter=open_),
         )
@@ -292,16 +294,17 @@ def organisation_list(*, user: User) -> QuerySet[Organisation]:
     )
 
 
-def organisation_get(*, organisation_id: int) -> Organisation:
+def organisation_get(*, user: User, organisation_id: int) -> Organisation:
     try:
-        return Organisation.objects.get(pk=organisation_id)
+        return organisations_for(user).get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise Http404("No such organisation.") from None
 
 
-def contact_get(*, contact_id: int) -> ContactPerson:
+def contact_get(*, user: User, contact_id: int) -> ContactPerson:
+    contacts = scope_to_organisations(ContactPerson.objects.select_related("organisation"), user)
     try:
-        return ContactPerson.objects.select_related("organisation").get(pk=contact_id)
+        return contacts.get(pk=contact_id)
     except ContactPerson.DoesNotExist:
         raise Http404("No such contact person.") from None
 

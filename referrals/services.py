@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -425,3 +426,43 @@ def referral_start(
         booking=first,
         sessions=len(sessions),
     )
+
+
+@transaction.atomic
+def family_referrals_erase(*, family: Family, children: Iterable[Child]) -> None:
+    """Erase the parent's and child's details that referrals of an erased family hold.
+
+    Kept for the referral figures: site, organisation, dates, reason, urgency, status and
+    the wished pattern; the child's birth month, as on the child itself. Removed: names,
+    phone, e-mail, languages, notes, the decline reason and the notes of every step.
+    """
+    referrals = list(
+        Referral.objects.select_for_update().filter(
+            Q(family=family) | Q(child__in=[child.pk for child in children])
+        )
+    )
+    for referral in referrals:
+        referral.parent_first_name = _("Erased")
+        referral.parent_last_name = ""
+        referral.parent_phone = referral.parent_email = ""
+        referral.home_languages = ""
+        referral.child_first_name = _("Erased")
+        referral.child_last_name = ""
+        referral.child_birth_date = referral.child_birth_date.replace(day=1)
+        referral.notes = referral.decline_reason = ""
+    Referral.objects.bulk_update(
+        referrals,
+        [
+            "parent_first_name",
+            "parent_last_name",
+            "parent_phone",
+            "parent_email",
+            "home_languages",
+            "child_first_name",
+            "child_last_name",
+            "child_birth_date",
+            "notes",
+            "decline_reason",
+        ],
+    )
+    ReferralStep.objects.filter(referral__in=referrals).exclude(note="").update(note="")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elief.models import Organisation, Role, Site, User
-from elief.scoping import role_required, sites_for
+from elief.scoping import may_add_organisations, role_required, sites_for
+from families.access import record_access
 from families.forms import CarePlanForm, MonthForm
 from families.models import CareKind, Family
 from planning.models import PlaceType
@@ -76,6 +77,13 @@ def _form_page(
     )
 
 
+def _family_ids(referral: Referral, matches: list) -> list[int | None]:
+    """The families a referral page shows: the referred one (None when not known yet)
+    and the known families that may be it."""
+    others = [match.family.pk for match in matches if match.family.pk != referral.family_id]
+    return [referral.family_id, *others]
+
+
 # The coordinator's list and detail
 
 
@@ -104,6 +112,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_detail(user=request.user, referral_id=referral_id)
     today = timezone.localdate()
     matches = [] if referral.is_final else selectors.family_matches(referral=referral)
+    # The referral names a family (maybe not known yet); the matches show other ones.
+    record_access(request, *_family_ids(referral, matches))
     steps = [status for status in STEP_STATUSES if rules.can_move(referral.status, status)]
     context = {
         "referral": referral,
@@ -338,6 +348,7 @@ def referral_start(request: HttpRequest, referral_id: int) -> HttpResponse:
     matches = selectors.family_matches(referral=referral)
     if referral.family_id and all(m.family.pk != referral.family_id for m in matches):
         matches.insert(0, selectors.Match(family=referral.family, reasons=["linked"]))
+    record_access(request, *_family_ids(referral, matches))
     forms = _start_forms(referral, matches, request.POST or None, today)
     problems: list[str] = []
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
@@ -372,16 +383,28 @@ def referral_start(request: HttpRequest, referral_id: int) -> HttpResponse:
 # Organisations and their contact persons
 
 
+# Who may read and edit them is elief.scoping's: coordinators and administrators all of
+# them, a referrer their own organisation, other roles 403.
+
+
 @require_GET
-@coordinator_only
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisation_list(user=request.user)
-    return render(request, "referrals/organisation_list.html", {"organisations": organisations})
+    return render(
+        request,
+        "referrals/organisation_list.html",
+        {
+            "organisations": organisations,
+            # A referrer reads their own organisation here, not Elief's referral counts.
+            "for_elief": may_add_organisations(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not may_add_organisations(request.user):
+        raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -419,16 +442,14 @@ def _contact_page(
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def contact_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     return _contact_page(request, organisation, ContactPerson(organisation=organisation))
 
 
 @require_http_methods(["GET", "POST"])
-@coordinator_only
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = selectors.contact_get(contact_id=contact_id)
+    contact = selectors.contact_get(user=request.user, contact_id=contact_id)
     return _contact_page(request, contact.organisation, contact)
 
 
@@ -530,4 +551,5 @@ def portal_create(request: HttpRequest) -> HttpResponse:
 def portal_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     _organisation_of(request.user)
     referral = selectors.portal_referral(user=request.user, referral_id=referral_id)
+    record_access(request, referral.family_id)
     return render(request, "referrals/portal_detail.html", {"referral": referral})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
+from families.access import record_access
 from families.models import Child
 from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
@@ -303,6 +304,7 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
 @coordinator_only
 def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    record_access(request, booking.child.family_id)
     changes = booking.changes.select_related("user")
     return render(
         request,

@@ -64,8 +64,6 @@ def _coordinator_pages() -> list[str]:
     return [
         reverse("referrals:referral_list"),
         reverse("referrals:referral_create"),
-        reverse("referrals:organisation_list"),
-        reverse("referrals:organisation_create"),
         reverse("referrals:referral_figures"),
     ]
 
