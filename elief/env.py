@@ -142,11 +142,12 @@ def env_email_address(name: str, default: str) -> str:
     return value
 
 
-def env_mailer(prefix: str) -> dict:
-    """One entry of Django's MAILERS: SMTP when <prefix>HOST is set, else the console.
+def env_mailer(prefix: str, *, debug: bool) -> dict:
+    """One entry of Django's MAILERS, from <prefix>HOST, <prefix>PORT, ….
 
-    Credentials or a port without a host are a mistake that would silently print every
-    password-reset link to the log instead of sending it.
+    Without a host, development prints mail on the console; production hands it to a
+    relay on localhost:25 rather than printing password-reset links into the log.
+    Credentials or a port without a host are a typo that would go unnoticed.
     """
     host = _raw(f"{prefix}HOST")
     names = [f"{prefix}{name}" for name in ("PORT", "HOST_USER", "HOST_PASSWORD", "USE_TLS")]
@@ -155,7 +156,12 @@ def env_mailer(prefix: str) -> dict:
         stray = [name for name in names if _raw(name) is not None]
         if stray:
             raise ImproperlyConfigured(f"{', '.join(stray)} set without {prefix}HOST.")
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if debug:
+            return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": 20},
+        }
     # STARTTLS (the default) or TLS from the first byte, never both.
     use_ssl = env_bool(f"{prefix}USE_SSL", False)
     use_tls = env_bool(f"{prefix}USE_TLS", not use_ssl)

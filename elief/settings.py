@@ -207,8 +207,8 @@ CACHES = {
     )
 }
 
-# Password-reset mail: SMTP when EMAIL_HOST is set, else printed on the console.
-MAILERS = {"default": env_mailer("EMAIL_")}
+# Password-reset mail through EMAIL_HOST; without it see env_mailer.
+MAILERS = {"default": env_mailer("EMAIL_", debug=DEBUG)}
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "Elief <planning@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
