@@ -46,7 +46,7 @@ def statement_timeout_use(milliseconds: int) -> None:
 
 
 @worker_init.connect
-def _worker_statement_timeout(**kwargs) -> None:
+def worker_statement_timeout(**kwargs) -> None:
     # The web's limit fits a page; the nightly work may go through a year of bookings.
     # Set before the pool forks, so every worker process inherits it.
     from django.conf import settings
