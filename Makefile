@@ -39,6 +39,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	DEBUG=true PORT=$(PORT) scripts/run-all
 

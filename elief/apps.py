@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EliefConfig(AppConfig):
     name = "elief"
     verbose_name = _("Sites and users")
+
+    def ready(self) -> None:
+        # Connects the receiver that stamps a new session with its sign-in time, also
+        # for logins that never pass through a request's middleware (the test client).
+        from elief import middleware  # noqa: F401

@@ -11,7 +11,8 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -66,7 +67,9 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
-def env_database(name: str, default_sqlite: Path) -> dict:
+def env_database(name: str, default_sqlite: Path, *, statement_timeout_ms: int = 0) -> dict:
+    """Django's DATABASES entry; statement_timeout_ms (PostgreSQL, 0 = none) stops a
+    runaway query on the server even after its client has gone."""
     value = _raw(name)
     if value is None:
         default_sqlite.parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +94,12 @@ def env_database(name: str, default_sqlite: Path) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
             }
+        )
+    elif statement_timeout_ms:
+        # Sent with the connection's start-up packet: no extra query per request.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c statement_timeout={statement_timeout_ms}".strip()
         )
     return config
 
@@ -120,3 +129,53 @@ def env_secret_key(name: str, fallback_file: Path) -> str:
     fallback_file.write_text(key)
     fallback_file.chmod(0o600)
     return key
+
+
+def env_email_address(name: str, default: str) -> str:
+    value = env_str(name, default)
+    # "Elief <planning@elief.be>" is allowed: check the address between the brackets.
+    address = value.rsplit("<", 1)[-1].rstrip(">").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an e-mail address.") from None
+    return value
+
+
+def env_mailer(prefix: str, *, debug: bool) -> dict:
+    """One entry of Django's MAILERS, from <prefix>HOST, <prefix>PORT, ….
+
+    Without a host, development prints mail on the console; production hands it to a
+    relay on localhost:25 rather than printing password-reset links into the log.
+    Credentials or a port without a host are a typo that would go unnoticed.
+    """
+    host = _raw(f"{prefix}HOST")
+    names = [f"{prefix}{name}" for name in ("PORT", "HOST_USER", "HOST_PASSWORD", "USE_TLS")]
+    names.append(f"{prefix}USE_SSL")
+    if host is None:
+        stray = [name for name in names if _raw(name) is not None]
+        if stray:
+            raise ImproperlyConfigured(f"{', '.join(stray)} set without {prefix}HOST.")
+        if debug:
+            return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": 20},
+        }
+    # STARTTLS (the default) or TLS from the first byte, never both.
+    use_ssl = env_bool(f"{prefix}USE_SSL", False)
+    use_tls = env_bool(f"{prefix}USE_TLS", not use_ssl)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(f"{prefix}USE_TLS and {prefix}USE_SSL exclude each other.")
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host,
+            "port": env_int(f"{prefix}PORT", 465 if use_ssl else 587, minimum=1),
+            "username": env_str(f"{prefix}HOST_USER", ""),
+            "password": env_str(f"{prefix}HOST_PASSWORD", ""),
+            "use_tls": use_tls,
+            "use_ssl": use_ssl,
+            "timeout": 20,
+        },
+    }

@@ -9,18 +9,24 @@
 | REDIS_URL      | unset: embedded broker in var/celery |
 | TIME_ZONE      | Europe/Brussels                    |
 | NIGHTLY_HOUR   | 2 (hour of the nightly work, local time) |
+
+The README's "Configuration" table lists every variable.
 """
 
+import os
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from elief.env import (
     env_bool,
     env_database,
+    env_email_address,
     env_int,
     env_list,
+    env_mailer,
     env_redis_url,
     env_secret_key,
     env_str,
@@ -53,15 +59,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "elief.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "elief.middleware.PrivateCacheMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so a timed-out user learns why the sign-in page is back.
+    "elief.middleware.SessionTimeoutMiddleware",
     # Every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -77,6 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "elief.context_processors.navigation",
@@ -85,10 +96,30 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "elief.sqlite3")}
+# PostgreSQL ends a statement that runs longer than this (0: never), even when the
+# browser that asked for it has long gone. The Celery worker raises it for the nightly
+# work (elief/celery.py).
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000, maximum=86_400_000)
+DB_WORKER_STATEMENT_TIMEOUT_MS = env_int(
+    "DB_WORKER_STATEMENT_TIMEOUT_MS", 600_000, maximum=86_400_000
+)
+DATABASES = {
+    "default": env_database(
+        "DATABASE_URL", VAR_DIR / "elief.sqlite3", statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "elief.User"
+# Django's password check, throttled against guessing (elief/throttle.py).
+AUTHENTICATION_BACKENDS = ["elief.throttle.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_COOLDOWN_SECONDS = 60 * env_int("LOGIN_COOLDOWN_MINUTES", 15, minimum=1, maximum=1440)
+PASSWORD_RESETS_PER_ADDRESS = 5
+PASSWORD_RESETS_PER_EMAIL = 3
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -121,15 +152,67 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Sessions end with the browser and after a working day at the latest; the staff's
+# shared tablet also signs out after a while without a request (elief/middleware.py).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * 60 * env_int("SESSION_MAX_HOURS", 10, minimum=1, maximum=24)
+STAFF_IDLE_TIMEOUT_SECONDS = 60 * env_int("STAFF_IDLE_MINUTES", 30, minimum=1, maximum=1440)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# In production a TLS-terminating proxy stands in front (README, docker-compose.yml).
+# Each of these can be turned off for a trial over plain HTTP. `make run` (DEBUG) and
+# the test suite, whose client and live server speak plain HTTP, start with them off;
+# pytest announces itself in PYTEST_VERSION.
+HTTPS_ONLY = not DEBUG and "PYTEST_VERSION" not in os.environ
+BEHIND_PROXY = env_bool("BEHIND_PROXY", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
+# The health check of docker-compose asks over plain HTTP from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+ONE_YEAR = 60 * 60 * 24 * 365
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", ONE_YEAR if HTTPS_ONLY else 0, maximum=2 * ONE_YEAR
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# The flag alone submits nothing: the owner of the domain decides at hstspreload.org.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from our own origin or with the nonce of the page; htmx runs without
+# eval (see the htmx-config meta tag in base.html). Inline style attributes stay allowed:
+# bars and markers (day plan, social mix, reports) get their width from the data.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Login throttling shares its counts between web replicas: Redis when REDIS_URL is
+# set, else a table in the database (`manage.py createcachetable`, run by `make run`,
+# the container's start and the test database's creation).
+REDIS_URL = env_redis_url("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "elief_cache"}
+    )
+}
+
+# Password-reset mail through EMAIL_HOST; without it see env_mailer.
+MAILERS = {"default": env_mailer("EMAIL_", debug=DEBUG)}
+DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "Elief <planning@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker on the file system that
 # needs no server, so `make run` works on a bare machine.
-REDIS_URL = env_redis_url("REDIS_URL")
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

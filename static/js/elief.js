@@ -31,4 +31,13 @@
       field.form.requestSubmit();
     }
   });
+
+  // <nav data-arrow-keys> with links rel=prev and rel=next: the arrow keys follow them,
+  // unless someone is typing in a field.
+  document.addEventListener("keyup", function (event) {
+    if (event.target.closest("input, select, textarea, [contenteditable]")) return;
+    var rel = { ArrowLeft: "prev", ArrowRight: "next" }[event.key];
+    var link = rel && document.querySelector("[data-arrow-keys] a[rel=" + rel + "]");
+    if (link) link.click();
+  });
 })();
