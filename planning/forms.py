@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from elief.models import Site, SiteSettings
 from planning.models import LEGAL_MAX_CAPACITY, PlaceType
 
@@ -26,7 +27,7 @@ class SiteConfigForm(forms.ModelForm):
         choices=[(day, day) for day in range(1, 8)], coerce=int, required=False
     )
     urgent_release_time = forms.TimeField(input_formats=["%H:%M"], required=False)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    valid_from = dates.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     class Meta:
         model = SiteSettings
@@ -67,7 +68,7 @@ class GroupConfigForm(forms.Form):
 
 
 class ClosingDayConfigForm(forms.Form):
-    date = forms.DateField(input_formats=["%Y-%m-%d"])
+    date = dates.DateField(input_formats=["%Y-%m-%d"])
     reason = forms.CharField(max_length=100, required=False)
 
 
@@ -117,7 +118,7 @@ class BookingForm(forms.Form):
 
 class BookingMoveForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
-    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    day = dates.DateField(label=_("Day"), widget=DATE_INPUT)
     start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext as _
 
+from elief import dates
 from elief.models import Site, User
 from planning.models import LEGAL_MAX_CAPACITY, Group
 from subsidies import rules, selectors
@@ -266,7 +267,7 @@ class SchemeConfigForm(forms.Form):
     place_type = forms.ChoiceField(choices=PlaceKind.choices, required=False)
     places = forms.IntegerField(min_value=0, max_value=1000, required=False)
     rate_eur = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    valid_from = dates.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -274,17 +275,17 @@ class SchemeConfigForm(forms.Form):
         if kind == SchemeKind.PER_PLACE_DAY:
             for name in ("group", "place_type", "places"):
                 if cleaned.get(name) in (None, ""):
-                    self.add_error(name, _gettext("A scheme per place-day needs this."))
+                    self.add_error(name, _("A scheme per place-day needs this."))
             if cleaned.get("places") is not None and cleaned["places"] > LEGAL_MAX_CAPACITY:
                 self.add_error(
                     "places",
-                    _gettext("A group has at most %(max)d places.") % {"max": LEGAL_MAX_CAPACITY},
+                    _("A group has at most %(max)d places.") % {"max": LEGAL_MAX_CAPACITY},
                 )
         elif kind:
             for name in ("group", "place_type"):
                 if cleaned.get(name):
                     self.add_error(
-                        name, _gettext("Only a scheme per place-day is assigned a group's places.")
+                        name, _("Only a scheme per place-day is assigned a group's places.")
                     )
         return cleaned
 
@@ -514,7 +515,7 @@ def place_assignments_check(
     too_many = rules.overcommitted(entries, limit)
     if too_many:
         raise ValidationError(
-            _gettext(
+            _(
                 "From %(day)s the schemes cover more %(type)s places of %(group)s than its "
                 "%(limit)d."
             )
@@ -543,13 +544,25 @@ def ledger_entry_create(
     corrects: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Record a payment; with `corrects`, the entry that replaces a wrong one."""
+    problems = {}
+    for name, day in (("period_start", period_start), ("date", date)):
+        if not dates.in_range(day):
+            problems[name] = dates.range_message()
+    if amount_eur < 0:
+        # The kind says which way the money went (a repayment counts out); a correction
+        # replaces the wrong entry with the right amount, so no amount is negative.
+        problems["amount_eur"] = _("An amount is never negative: the kind says which way it went.")
+    if corrects is not None and corrects.scheme_id != scheme.pk:
+        problems["scheme"] = _("A correction stays with the scheme of the entry it corrects.")
+    if problems:
+        raise ValidationError(problems)
     if corrects is not None:
         # Two people correcting the same entry at once: the second waits, then finds it
         # corrected already and is refused, rather than forking the history.
         corrects = LedgerEntry.objects.select_for_update().get(pk=corrects.pk)
         if LedgerEntry.objects.filter(corrects=corrects).exists():
             raise ValidationError(
-                _gettext("This entry was corrected already; correct the latest entry instead.")
+                _("This entry was corrected already; correct the latest entry instead.")
             )
     entry = LedgerEntry(
         scheme=scheme,
