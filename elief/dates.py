@@ -171,7 +171,21 @@ def validate_payment_date(day: dt.date) -> None:
         )
 
 
-class DateField(forms.DateField):
+class _TextOnly:
+    """A field of a form that also reads JSON files: a number or a list where text
+    belongs is an invalid value, not a crash of the field's parser."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, (str, dt.date, dt.time)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class TimeField(_TextOnly, forms.TimeField):
+    pass
+
+
+class DateField(_TextOnly, forms.DateField):
     """A form's date, held to the range; the browser's date picker gets the same bounds."""
 
     default_validators = [validate_in_range]

@@ -21,12 +21,12 @@ class SiteConfigForm(forms.ModelForm):
 
     site = forms.CharField(max_length=100)
     licensed_places = forms.IntegerField(min_value=1, max_value=500)
-    opens = forms.TimeField(input_formats=["%H:%M"], required=False)
-    closes = forms.TimeField(input_formats=["%H:%M"], required=False)
+    opens = dates.TimeField(input_formats=["%H:%M"], required=False)
+    closes = dates.TimeField(input_formats=["%H:%M"], required=False)
     opening_weekdays = forms.TypedMultipleChoiceField(
         choices=[(day, day) for day in range(1, 8)], coerce=int, required=False
     )
-    urgent_release_time = forms.TimeField(input_formats=["%H:%M"], required=False)
+    urgent_release_time = dates.TimeField(input_formats=["%H:%M"], required=False)
     valid_from = dates.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from elief.calendar import weekday_name
 from elief.csvimport import Record, header_errors, line_error, parse_csv
+from elief.dates import in_range, range_message
 from elief.models import Site
 from families.models import Child, Family
 from planning import rules
@@ -180,6 +181,9 @@ def _date_of(values: dict[str, str], column: str, problems: _Problems) -> dt.dat
     parsed = _parse_date(value)
     if parsed is None:
         problems.add(column, _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": value})
+    elif not in_range(parsed):
+        problems.add(column, range_message())
+        return None
     return parsed
 
 
@@ -243,7 +247,9 @@ def _lookups(records: list[Record]) -> _Lookups:
         # The defaults (respijtdag, ziek, andere) exist at every site that takes plans;
         # creating them here is undone with the rest when the file is refused.
         codes.update(((site.pk, code.code), code) for code in absence_codes_ensure(site=site))
-    dates = [day for record in records if (day := _parse_date(record.values["date"]))]
+    dates = [
+        day for record in records if (day := _parse_date(record.values["date"])) and in_range(day)
+    ]
     closed = (
         {site.pk: site.closing_dates(min(dates), max(dates)) for site in sites.values()}
         if dates
