@@ -7,10 +7,13 @@ view reads (and, for forms, from the HTML forms the pages render); every such ke
 gets each hostile value in turn, the other fields keeping a valid value.
 """
 
+import csv
 import datetime as dt
 import html.parser
+import io
 import re
 from collections import defaultdict
+from http import HTTPStatus
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
@@ -26,6 +29,7 @@ from elief import dates
 from elief.models import Role
 from families.models import Child
 from planning.models import StaffMember, WaitingListEntry
+from referrals.models import Referral
 from subsidies.models import LedgerEntry
 from tests.factories import (
     BookingFactory,
@@ -463,3 +467,145 @@ def test_no_server_error_and_nothing_implausible_on_hostile_input(settings, caps
         f"{view}: {len(found)}\n  " + "\n  ".join(found[:5]) for view, found in by_view.items()
     )
     assert not implausible, "\n".join(implausible)
+
+
+# The audit's findings one by one, so a regression names itself.
+
+
+@pytest.fixture
+def own_site():
+    site = SiteFactory(name="Elief")
+    group = GroupFactory(site=site, name="Vlinders")
+    return site, group, UserFactory(role=Role.COORDINATOR, sites=[site])
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "0001-01-01", "9999-12-31", "morgen"])
+def test_a_bad_day_shows_today_with_a_message(client, own_site, value):
+    site, _group, coordinator = own_site
+    client.force_login(coordinator)
+    response = client.get(reverse("planning:dayplan_site", args=[site.pk]), {"dag": value})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["day"] == timezone.localdate()
+    assert [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("value", ["9999-W52", "0001-W01", "2026-W77"])
+def test_a_bad_week_of_shifts_shows_this_week_with_a_message(client, own_site, value):
+    site, _group, coordinator = own_site
+    client.force_login(coordinator)
+    response = client.get(reverse("planning:shifts", args=[site.pk]), {"week": value})
+    assert response.status_code == HTTPStatus.OK
+    assert [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("action", ["booking_cancel", "booking_urgent", "booking_restore"])
+def test_a_day_plan_action_without_its_version_is_a_bad_request(client, own_site, action):
+    site, group, coordinator = own_site
+    booking = BookingFactory(group=group, date=timezone.localdate() + dt.timedelta(days=7))
+    client.force_login(coordinator)
+    response = client.post(reverse(f"planning:{action}", args=[booking.pk]), {})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    booking.refresh_from_db()
+    assert (booking.version, booking.outcome, booking.place_type) == (1, "planned", "occasional")
+
+
+def test_a_move_without_its_version_is_a_bad_request(client, own_site):
+    site, group, coordinator = own_site
+    booking = BookingFactory(group=group, date=timezone.localdate() + dt.timedelta(days=7))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("planning:booking_move", args=[booking.pk]),
+        {"group": group.pk, "day": booking.date.isoformat(), "start": "09:00", "end": "15:00"},
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    booking.refresh_from_db()
+    assert booking.start == dt.time(8, 30)
+
+
+def test_a_correction_with_another_scheme_is_a_form_error(client, own_site):
+    site, _group, coordinator = own_site
+    trap, fund = SchemeFactory(site=site, name="Trap 3"), SchemeFactory(site=site, name="Fonds")
+    entry = LedgerEntry.objects.create(
+        scheme=trap, kind="advance", period_start=dt.date(2026, 1, 1), date=dt.date(2026, 2, 1),
+        amount_eur=100,
+    )  # fmt: skip
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("subsidies:ledger_correct", args=[site.pk, entry.pk]),
+        {"scheme": fund.pk, "kind": "advance", "period_start": "2026-01-01",
+         "date": "2026-02-01", "amount_eur": "90"},
+    )  # fmt: skip
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.context["form"].errors["scheme"]
+    assert LedgerEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("amount_eur", "-50"), ("date", "9999-12-31"), ("period_start", "0001-01-01")],
+)
+def test_an_implausible_payment_is_a_form_error(client, own_site, field, value):
+    site, _group, coordinator = own_site
+    scheme = SchemeFactory(site=site, name="Trap 3")
+    client.force_login(coordinator)
+    data = {"scheme": scheme.pk, "kind": "advance", "period_start": "2026-01-01",
+            "date": "2026-02-01", "amount_eur": "90", field: value}  # fmt: skip
+    response = client.post(reverse("subsidies:ledger", args=[site.pk]), data)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.context["form"].errors[field]
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_referral_wished_for_year_9999_still_starts(client, own_site):
+    site, _group, coordinator = own_site
+    # Stored before the portal's form held dates to the range.
+    referral = ReferralFactory(site=site, wished_start=dt.date(9999, 12, 31))
+    client.force_login(coordinator)
+    response = client.get(reverse("referrals:referral_start", args=[referral.pk]))
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("child_birth_date", "0001-01-01"),
+        ("child_birth_date", "2099-01-01"),
+        ("wished_start", "9999-12-31"),
+        ("consent_date", "9999-12-31"),
+        ("notes", "A plausible referral, stored: the other cases differ in one field."),
+    ],
+)
+def test_the_partner_portal_refuses_implausible_dates(client, own_site, field, value):
+    site, _group, _coordinator = own_site
+    organisation = OrganisationFactory(name="VDAB")
+    referrer = UserFactory(role=Role.REFERRER, organisation=organisation, sites=[site])
+    client.force_login(referrer)
+    form = client.get(reverse("referrals:portal_create")).content.decode()
+    parser = _Forms(reverse("referrals:portal_create"))
+    parser.feed(form)
+    (rendered,) = [f for f in parser.forms if f["data"].get("child_first_name") is not None]
+    data = {k: v for k, v in rendered["data"].items() if v is not None}
+    today = timezone.localdate()
+    data.update(
+        consent_date=today.isoformat(), consent_scope="intake", reason="training",
+        wished_start=(today + dt.timedelta(days=14)).isoformat(), weekdays="1",
+        parent_first_name="Sara", parent_last_name="Bouzid", child_first_name="Amal",
+        child_last_name="Bouzid", child_birth_date=(today - dt.timedelta(days=400)).isoformat(),
+    )  # fmt: skip
+    data[field] = value
+    client.post(reverse("referrals:portal_create"), data)
+    assert Referral.objects.exists() == (field == "notes")
+
+
+def test_a_formula_in_a_name_is_no_formula_in_the_boards_file(client):
+    site = SiteFactory(name='=HYPERLINK("http://evil.test","x")')
+    GroupFactory(site=site, name="+Vlinders")
+    SchemeFactory(site=site, name="@Trap 3")
+    board = UserFactory(role=Role.BOARD)
+    client.force_login(board)
+    content = client.get(reverse("subsidies:report_csv")).content.decode()
+    cells = [cell for line in csv.reader(io.StringIO(content)) for cell in line]
+    assert '\'=HYPERLINK("http://evil.test","x")' in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
+    negative = [cell for cell in cells if cell.startswith("-")]
+    assert all(re.fullmatch(r"-\d+(\.\d+)?", cell) for cell in negative)
