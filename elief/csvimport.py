@@ -107,7 +107,8 @@ def read_text(file: Path) -> str:
         # No text column holds a NUL, and PostgreSQL refuses to store one.
         raise CommandError(
             _(
-                "%(file)s: line %(line)d holds a NUL character (0x00): the file is damaged or not text."
+                "%(file)s: line %(line)d holds a NUL character (0x00): "
+                "the file is damaged or not text."
             )
             % {"file": file, "line": text.count("\n", 0, nul) + 1}
         )
