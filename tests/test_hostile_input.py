@@ -609,3 +609,17 @@ def test_a_formula_in_a_name_is_no_formula_in_the_boards_file(client):
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
     negative = [cell for cell in cells if cell.startswith("-")]
     assert all(re.fullmatch(r"-\d+(\.\d+)?", cell) for cell in negative)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("amount_eur", "-50"), ("date", "9999-12-31"), ("amount_eur", "50")]
+)
+def test_the_admins_ledger_form_holds_the_same_rules(client, own_site, field, value):
+    site, _group, _coordinator = own_site
+    scheme = SchemeFactory(site=site, name="Trap 3")
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    data = {"scheme": scheme.pk, "kind": "advance", "period_start": "2026-01-01",
+            "date": "2026-02-01", "amount_eur": "90", "note": "", field: value}  # fmt: skip
+    client.post(reverse("admin:subsidies_ledgerentry_add"), data)
+    # The last case is a plausible entry, stored: the others differ from it in one field.
+    assert LedgerEntry.objects.exists() == (value == "50")
