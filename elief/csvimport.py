@@ -1,4 +1,4 @@
-"""Reading the coordinators' spreadsheets: the CSV machinery every import shares.
+"""Reading the import files: the CSV machinery every import shares, and the JSON reader.
 
 Each import (families, plan) checks its own columns and values; this module reads the
 file, numbers its rows by the line they start on and words the errors the same way.
@@ -6,6 +6,7 @@ file, numbers its rows by the line they start on and words the errors the same w
 
 import csv
 import io
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ def read_text(file: Path) -> str:
         raise CommandError(_("%(file)s: is a folder, not a file") % {"file": file}) from None
     try:
         # utf-8-sig: spreadsheets put a byte order mark before the header.
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise CommandError(
@@ -144,6 +145,32 @@ def read_text(file: Path) -> str:
                 "Save the file as “CSV UTF-8” and import it again."
             )
             % {"file": file, "line": line, "byte": data[error.start]}
+        ) from None
+    if (nul := text.find("\x00")) >= 0:
+        # No text column holds a NUL, and PostgreSQL refuses to store one.
+        raise CommandError(
+            _(
+                "%(file)s: line %(line)d holds a NUL character (0x00): "
+                "the file is damaged or not text."
+            )
+            % {"file": file, "line": text.count("\n", 0, nul) + 1}
+        )
+    return text
+
+
+def read_json(file: Path):
+    """The data of a JSON file, read like the CSV files (a byte order mark is allowed)."""
+    text = read_text(file)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise CommandError(
+            _("%(file)s: the JSON is nested too deep to be a site configuration.") % {"file": file}
+        ) from None
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            _("%(file)s: not valid JSON: line %(line)d, column %(column)d: %(message)s")
+            % {"file": file, "line": error.lineno, "column": error.colno, "message": error.msg}
         ) from None
 
 

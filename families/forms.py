@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from elief.calendar import weekday_name
 from elief.models import Organisation, Site
 from families.models import CRITERIA_FIELDS, CareKind, CarePlan, Child, Family, Guardian
@@ -27,6 +28,7 @@ class FamilyForm(forms.ModelForm):
             "left_on",
         ]
         widgets = {"consent_date": DATE_INPUT, "left_on": DATE_INPUT}
+        field_classes = {"consent_date": dates.PastDateField, "left_on": dates.DateField}
 
     def __init__(self, *args, sites=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +91,7 @@ class ChildForm(forms.ModelForm):
             "pickup_persons": forms.Textarea(attrs={"rows": 3}),
             "staff_notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"birth_date": dates.BirthDateField}
 
 
 class CriteriaForm(forms.ModelForm):
@@ -96,6 +99,7 @@ class CriteriaForm(forms.ModelForm):
         model = Family
         fields = [*CRITERIA_FIELDS, "criteria_date"]
         widgets = {"criteria_date": DATE_INPUT}
+        field_classes = {"criteria_date": dates.DateField}
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -115,8 +119,8 @@ class CarePlanForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of care"), choices=CareKind.choices, widget=forms.RadioSelect
     )
-    start = forms.DateField(label=_("Start"), widget=DATE_INPUT)
-    end = forms.DateField(
+    start = dates.DateField(label=_("Start"), widget=DATE_INPUT)
+    end = dates.DateField(
         label=_("End"), required=False, widget=DATE_INPUT, help_text=_("Empty: open-ended.")
     )
 
@@ -194,7 +198,7 @@ class CarePlanChangeForm(CarePlanForm):
         max_length=100,
         help_text=_("For example: mother, father, social worker."),
     )
-    requested_on = forms.DateField(label=_("Asked on"), widget=DATE_INPUT)
+    requested_on = dates.PastDateField(label=_("Asked on"), widget=DATE_INPUT)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -211,7 +215,7 @@ class CarePlanChangeForm(CarePlanForm):
 
 
 class SettlingInForm(forms.Form):
-    first_day = forms.DateField(label=_("First session"), widget=DATE_INPUT)
+    first_day = dates.DateField(label=_("First session"), widget=DATE_INPUT)
     start = forms.TimeField(label=_("Start time"), widget=TIME_INPUT, initial=dt.time(9, 30))
 
 
@@ -262,9 +266,4 @@ class FamilyFilterForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m"],
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = dates.MonthField(label=_("Month"), required=False)

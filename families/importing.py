@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elief.csvimport import Record, RowProblems, header_errors, line_error, parse_csv
+from elief.dates import EARLIEST, in_range
 from elief.models import Organisation, Site
 from families.models import CRITERIA_FIELDS, CriteriaRecord, Family, Guardian
 
@@ -241,6 +243,15 @@ def _family_values(
                 problems.add(
                     name,
                     _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": values[name]},
+                )
+                del parsed[name]
+                continue
+            # A consent or a piece of evidence lies in the past, within the range.
+            if not in_range(parsed[name]) or parsed[name] > timezone.localdate():
+                problems.add(
+                    name,
+                    _("A date from %(earliest)s up to today, please.")
+                    % {"earliest": EARLIEST.strftime("%d-%m-%Y")},
                 )
                 del parsed[name]
     return parsed

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from elief.models import Site
 from planning.models import Booking, Group, PlaceType
 
@@ -50,7 +51,7 @@ class BookingForm(forms.Form):
 
 class BookingMoveForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=None, empty_label=None)
-    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    day = dates.DateField(label=_("Day"), widget=DATE_INPUT)
     start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elief.csvimport import Record, header_errors, line_error, parse_csv
+from elief.dates import in_range
 from elief.models import Site
 from families.models import Child, Family
 from planning import rules
@@ -144,7 +145,9 @@ def _lookups(records: list[Record]) -> _Lookups:
         # The defaults (respijtdag, ziek, andere) exist at every site that takes plans;
         # creating them here is undone with the rest when the file is refused.
         codes.update(((site.pk, code.code), code) for code in absence_codes_ensure(site=site))
-    dates = [day for record in records if (day := parse_date(record.values["date"]))]
+    dates = [
+        day for record in records if (day := parse_date(record.values["date"])) and in_range(day)
+    ]
     families = {
         (family.site_id, family.reference): family
         for family in Family.objects.filter(

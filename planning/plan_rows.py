@@ -10,6 +10,7 @@ import re
 from django.utils.translation import gettext as _
 
 from elief.csvimport import RowProblems
+from elief.dates import in_range, range_message
 from elief.models import Site
 from planning import rules
 from planning.models import AbsenceCode
@@ -74,6 +75,9 @@ def date_of(values: dict[str, str], column: str, problems: Problems) -> dt.date 
     parsed = parse_date(value)
     if parsed is None:
         problems.add(column, _("%(value)r is no date of the form YYYY-MM-DD.") % {"value": value})
+    elif not in_range(parsed):
+        problems.add(column, range_message())
+        return None
     return parsed
 
 

@@ -221,12 +221,13 @@ def booking_create(
 
 
 def _locked(booking: Booking, version: int | None) -> Booking:
-    # Lock the booking row only: PostgreSQL refuses FOR UPDATE on the nullable side of
-    # the outer join that the absence code needs.
-    locked = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("group__site", "child__family", "absence_code")
-        .get(pk=booking.pk)
+    # Lock the booking row alone, then read it with its relations. A lock taken through
+    # the join to the group loses the row when a concurrent move changed its group
+    # (PostgreSQL re-checks the join against the new row version and finds nothing), and
+    # FOR UPDATE cannot take the nullable side of the absence code's outer join.
+    Booking.objects.select_for_update().filter(pk=booking.pk).values_list("pk").get()
+    locked = Booking.objects.select_related("group__site", "child__family", "absence_code").get(
+        pk=booking.pk
     )
     if version is not None and locked.version != version:
         raise ValidationError(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elief import dates
 from elief.models import ClosingDay, Site, SiteSettings
 from planning.models import LEGAL_MAX_CAPACITY, Group
 from planning.services import absence_codes_ensure
@@ -31,13 +32,13 @@ class SiteConfigForm(forms.ModelForm):
 
     site = forms.CharField(max_length=100)
     licensed_places = forms.IntegerField(min_value=1, max_value=500)
-    opens = forms.TimeField(input_formats=["%H:%M"], required=False)
-    closes = forms.TimeField(input_formats=["%H:%M"], required=False)
+    opens = dates.TimeField(input_formats=["%H:%M"], required=False)
+    closes = dates.TimeField(input_formats=["%H:%M"], required=False)
     opening_weekdays = forms.TypedMultipleChoiceField(
         choices=[(day, day) for day in range(1, 8)], coerce=int, required=False
     )
-    urgent_release_time = forms.TimeField(input_formats=["%H:%M"], required=False)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    urgent_release_time = dates.TimeField(input_formats=["%H:%M"], required=False)
+    valid_from = dates.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     class Meta:
         model = SiteSettings
@@ -78,7 +79,7 @@ class GroupConfigForm(forms.Form):
 
 
 class ClosingDayConfigForm(forms.Form):
-    date = forms.DateField(input_formats=["%Y-%m-%d"])
+    date = dates.DateField(input_formats=["%Y-%m-%d"])
     reason = forms.CharField(max_length=100, required=False)
 
 

@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from elief.calendar import weekday_name
 from elief.models import Organisation, Site
 from families.forms import DATE_INPUT, TIME_INPUT
@@ -79,6 +80,12 @@ class ReferralForm(forms.ModelForm):
             "wished_from": TIME_INPUT,
             "wished_until": TIME_INPUT,
             "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {
+            "received_date": dates.PastDateField,
+            "consent_date": dates.PastDateField,
+            "wished_start": dates.DateField,
+            "child_birth_date": dates.BirthDateField,
         }
         error_messages = {
             "consent_date": {
@@ -154,7 +161,7 @@ class ReferralForm(forms.ModelForm):
 class StepForm(forms.Form):
     """One step on a referral's detail page; the status is in the URL."""
 
-    intake_date = forms.DateField(label=_("Date of the intake"), required=False, widget=DATE_INPUT)
+    intake_date = dates.DateField(label=_("Date of the intake"), required=False, widget=DATE_INPUT)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -195,7 +202,7 @@ class StartFamilyForm(forms.Form):
     )
     child_first_name = forms.CharField(label=_("Child's first name"), max_length=100)
     child_last_name = forms.CharField(label=_("Child's last name"), max_length=100)
-    child_birth_date = forms.DateField(label=_("Child's birth date"), widget=DATE_INPUT)
+    child_birth_date = dates.BirthDateField(label=_("Child's birth date"), widget=DATE_INPUT)
 
     def __init__(self, *args, matches: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +226,7 @@ class StartFamilyForm(forms.Form):
 
 class StartSettlingInForm(forms.Form):
     plan = forms.BooleanField(label=_("Plan settling-in sessions"), required=False)
-    first_day = forms.DateField(label=_("First session"), required=False, widget=DATE_INPUT)
+    first_day = dates.DateField(label=_("First session"), required=False, widget=DATE_INPUT)
     start = forms.TimeField(
         label=_("Start time"), required=False, widget=TIME_INPUT, initial=dt.time(9, 30)
     )
@@ -237,7 +244,7 @@ class StartBookingForm(forms.Form):
     """The first care day in the day plan; a reason books beyond the overbooking limit."""
 
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
-    day = forms.DateField(label=_("First care day"), widget=DATE_INPUT)
+    day = dates.DateField(label=_("First care day"), widget=DATE_INPUT)
     start = forms.TimeField(label=_("From"), widget=TIME_INPUT)
     end = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
     place_type = forms.ChoiceField(label=_("Place"), choices=PlaceType.choices)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from elief import dates
 from elief.models import Organisation, Role, Site, User
 from elief.scoping import may_add_organisations, role_required, sites_for
 from families.access import record_access
@@ -227,7 +228,8 @@ def _first_care_day(site: Site, start: dt.date, weekdays: list[int]) -> dt.date:
 def _start_forms(referral: Referral, matches: list, data, today: dt.date) -> dict:
     site = referral.site
     family_choice = str(referral.family_id) if referral.family_id else (None if matches else NEW)
-    plan_start = max(referral.wished_start, today)
+    # A wished start stored before dates were held to the range must not break the page.
+    plan_start = min(max(referral.wished_start, today), dates.LATEST)
     plan_initial: dict = {"kind": CareKind.OCCASIONAL, "start": plan_start}
     for weekday in referral.weekdays:
         plan_initial.update(

@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from elief.models import Role
 from subsidies import services
 from subsidies.models import (
@@ -112,9 +114,28 @@ class SchemeAdmin(ForAdministrators, admin.ModelAdmin):
     ]
 
 
+class LedgerEntryAdminForm(forms.ModelForm):
+    """The same plausible dates and amounts as the coordinator's ledger page."""
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["scheme", "kind", "period_start", "date", "amount_eur", "note", "corrects"]
+        field_classes = {"period_start": dates.DateField, "date": dates.PaymentDateField}
+
+    def clean_amount_eur(self):
+        amount = self.cleaned_data["amount_eur"]
+        if amount is not None and amount < 0:
+            raise ValidationError(
+                _("An amount is never negative: the kind says which way it went.")
+            )
+        return amount
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
     """Add only: a wrong entry is corrected by a new one that names it in "corrects"."""
+
+    form = LedgerEntryAdminForm
 
     list_display = [
         "period_start",

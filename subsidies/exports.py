@@ -4,12 +4,12 @@ The column names and their order are a contract. Numbers have a dot as decimal s
 fractions, percentages and euros have two decimals (half up); counts are whole numbers.
 """
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TextIO
 
+from elief import csvexport
 from subsidies import rules
 from subsidies.selectors import ATTENDANCE_COLUMNS, SUMMARY_METRICS, GroupDay, MonthlyReport
 
@@ -78,7 +78,7 @@ def report_row(figures: GroupDay) -> list[str]:
 
 
 def write_report(out: TextIO, days: Iterable[GroupDay]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvexport.writer(out)
     writer.writerow(REPORT_COLUMNS)
     writer.writerows(report_row(figures) for figures in days)
 
@@ -88,7 +88,7 @@ def summary_rows(summary: dict) -> list[list[str]]:
 
 
 def write_summary(out: TextIO, summary: dict) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvexport.writer(out)
     writer.writerow(SUMMARY_COLUMNS)
     writer.writerows(summary_rows(summary))
 
@@ -96,7 +96,7 @@ def write_summary(out: TextIO, summary: dict) -> None:
 def write_board_report(out: TextIO, report: MonthlyReport) -> None:
     """The board's monthly report as `site,metric,value`: the summary metrics of every
     site and of all of them (site "ALL"), the loss by cause and by scheme, the trend."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvexport.writer(out)
     writer.writerow(BOARD_COLUMNS)
     label = report.site.name if report.site else ALL_SITES
     writer.writerow([label, "month", report.month.strftime("%Y-%m")])
@@ -134,7 +134,7 @@ def write_board_report(out: TextIO, report: MonthlyReport) -> None:
 def write_attendance(out: TextIO, rows: Sequence[dict]) -> None:
     """Kind en Gezin's attendance list: `kindcode,date,arrived,left,fraction`; arrived and
     left are empty for an absence that counts for a regular place."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvexport.writer(out)
     writer.writerow(ATTENDANCE_COLUMNS)
     for row in rows:
         writer.writerow(

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elief import dates
 from planning.models import LEGAL_MAX_CAPACITY
 from subsidies import rules
 from subsidies.models import LedgerEntryKind, PlaceKind, Scheme, SchemeCategory, SchemeKind
@@ -12,24 +13,13 @@ from subsidies.models import LedgerEntryKind, PlaceKind, Scheme, SchemeCategory,
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a report or ledger page can show
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """A month as "2026-03": its first day; None for anything else."""
-    try:
-        month = dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None
-    return month if FIRST_YEAR <= month.year <= LAST_YEAR else None
-
-
 def parse_year(value: str | None) -> int | None:
     try:
         year = int(value or "")
     except ValueError:
         return None
-    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+    # The years a report or ledger page can show.
+    return year if dates.EARLIEST.year <= year <= dates.LATEST.year else None
 
 
 class LedgerEntryForm(forms.Form):
@@ -37,13 +27,15 @@ class LedgerEntryForm(forms.Form):
 
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=LedgerEntryKind.choices)
-    period_start = forms.DateField(
+    period_start = dates.DateField(
         label=_("Quarter"),
         widget=DATE_INPUT,
         help_text=_("Any day of the quarter the payment is for."),
     )
-    date = forms.DateField(label=_("Date of payment"), widget=DATE_INPUT)
-    amount_eur = forms.DecimalField(label=_("Amount (€)"), max_digits=12, decimal_places=2)
+    date = dates.PaymentDateField(label=_("Date of payment"), widget=DATE_INPUT)
+    amount_eur = forms.DecimalField(
+        label=_("Amount (€)"), max_digits=12, decimal_places=2, min_value=0
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, site, **kwargs) -> None:
@@ -65,7 +57,7 @@ class SchemeConfigForm(forms.Form):
     place_type = forms.ChoiceField(choices=PlaceKind.choices, required=False)
     places = forms.IntegerField(min_value=0, max_value=1000, required=False)
     rate_eur = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
-    valid_from = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    valid_from = dates.DateField(input_formats=["%Y-%m-%d"], required=False)
 
     def clean(self) -> dict:
         cleaned = super().clean()

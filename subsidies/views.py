@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from elief import dates
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from subsidies import charts, exports, rules, selectors, services
-from subsidies.forms import LedgerEntryForm, parse_month, parse_year
+from subsidies.forms import LedgerEntryForm, parse_year
 from subsidies.models import KIND_EN_GEZIN, LedgerEntryKind
 
 readers = role_required(Role.BOARD, Role.COORDINATOR, Role.ADMIN)
@@ -33,7 +34,7 @@ def _last_month(today: dt.date) -> dt.date:
 
 
 def _month(request: HttpRequest, default: dt.date) -> dt.date:
-    return parse_month(request.GET.get("maand")) or default
+    return dates.parse_month(request.GET.get("maand"), default, request)
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:

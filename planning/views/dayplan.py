@@ -4,15 +4,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from elief import dates
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.access import record_access
@@ -26,8 +26,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 
 
 def _day(request: HttpRequest) -> dt.date:
-    day = parse_date(request.GET.get("dag", "") or "") if request.GET.get("dag") else None
-    return day or timezone.localdate()
+    return dates.parse_day(request.GET.get("dag"), timezone.localdate(), request)
 
 
 def _children(site: Site):
@@ -170,6 +169,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
 def _booking_action(request: HttpRequest, booking_id: int):
     booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
     form = VersionForm(request.POST)
+    # Without the version it saw, an action would skip the check for a stale page.
     version = form.cleaned_data["version"] if form.is_valid() else None
     return booking, version
 
@@ -180,6 +180,8 @@ def _apply(request: HttpRequest, booking_id: int, change, describe) -> HttpRespo
     `describe(booking)` gives the success message and extras for the message area.
     """
     booking, version = _booking_action(request, booking_id)
+    if version is None:
+        return HttpResponseBadRequest(_("This form is missing the booking's version."))
     where = {"site": booking.group.site, "day": booking.date, "group_id": booking.group_id}
     try:
         booking = change(booking, version)
@@ -254,6 +256,8 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     form = BookingMoveForm(
         request.POST, groups=selectors.group_list_for_site(user=request.user, site=site)
     )
+    if "version" in form.errors:
+        return HttpResponseBadRequest(_("This form is missing the booking's version."))
     if not form.is_valid():
         errors = "; ".join(e for errors in form.errors.values() for e in errors)
         return _after_action(

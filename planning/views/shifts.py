@@ -1,7 +1,6 @@
 """The week grid of staff shifts: one form for the whole week, a small form to add staff."""
 
 import datetime as dt
-import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from elief import dates
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user
 from families.forms import TIME_INPUT
@@ -22,20 +22,13 @@ from planning.models import StaffMember
 
 coordinator_only = role_required(Role.COORDINATOR)
 
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
-
-def monday_from(query, *, today: dt.date) -> dt.date:
+def monday_from(query, *, today: dt.date, request: HttpRequest | None = None) -> dt.date:
     """The Monday of ?week=YYYY-Www or ?van=YYYY-MM-DD; this week when neither reads."""
-    if match := WEEK_PATTERN.match(query.get("week", "").strip()):
-        try:
-            return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    try:
-        return shift_services.week_monday(dt.date.fromisoformat(query.get("van", "").strip()))
-    except ValueError:
-        return shift_services.week_monday(today)
+    this_week = shift_services.week_monday(today)
+    if query.get("week", "").strip():
+        return dates.parse_week(query["week"], this_week, request)
+    return shift_services.week_monday(dates.parse_day(query.get("van"), this_week, request))
 
 
 def week_param(monday: dt.date) -> str:
@@ -183,7 +176,7 @@ def _page(
 @coordinator_only
 def shifts(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
-    monday = monday_from(request.GET, today=timezone.localdate())
+    monday = monday_from(request.GET, today=timezone.localdate(), request=request)
     week = shift_services.shift_week(user=request.user, site=site, monday=monday)
     form = ShiftWeekForm(request.POST or None, week=week)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +202,7 @@ def shifts(request: HttpRequest, site_id: int) -> HttpResponse:
 @coordinator_only
 def staff_member_create(request: HttpRequest, site_id: int) -> HttpResponse:
     site = site_for_user(request.user, site_id)
-    monday = monday_from(request.GET, today=timezone.localdate())
+    monday = monday_from(request.GET, today=timezone.localdate(), request=request)
     staff_form = StaffMemberForm(request.POST, prefix="staff")
     if staff_form.is_valid():
         member = shift_services.staff_member_create(site=site, **staff_form.cleaned_data)

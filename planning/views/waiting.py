@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from elief import dates
 from elief.calendar import weekday_name
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user
@@ -50,6 +51,7 @@ class WaitingEntryForm(forms.ModelForm):
             "end": TIME_INPUT,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"wished_start": dates.DateField}
 
     def __init__(self, *args, site: Site, children, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from elief import dates
 from elief.models import User
 from subsidies.models import LedgerEntry, Scheme
 
@@ -25,6 +26,18 @@ def ledger_entry_create(
     corrects: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Record a payment; with `corrects`, the entry that replaces a wrong one."""
+    problems = {}
+    for name, day in (("period_start", period_start), ("date", date)):
+        if not dates.in_range(day):
+            problems[name] = dates.range_message()
+    if amount_eur < 0:
+        # The kind says which way the money went (a repayment counts out); a correction
+        # replaces the wrong entry with the right amount, so no amount is negative.
+        problems["amount_eur"] = _("An amount is never negative: the kind says which way it went.")
+    if corrects is not None and corrects.scheme_id != scheme.pk:
+        problems["scheme"] = _("A correction stays with the scheme of the entry it corrects.")
+    if problems:
+        raise ValidationError(problems)
     if corrects is not None:
         # Two people correcting the same entry at once: the second waits, then finds it
         # corrected already and is refused, rather than forking the history.

@@ -1,6 +1,5 @@
 """The day plan's figures per group of a site, as the Day plan CSV of DESIGN.md."""
 
-import csv
 import datetime as dt
 import io
 import re
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elief import csvexport
 from elief.models import Site
 from planning import selectors
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
             )
 
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csvexport.writer(out)
         writer.writerow(COLUMNS)
         # All the site's groups, without a user: the command runs on the server, outside
         # any user's scope.

@@ -1,10 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from elief.csvimport import read_json
 from planning.site_import import site_import
 from subsidies.services import schemes_import, schemes_validate
 
@@ -19,12 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options) -> None:
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{file}: not valid UTF-8 JSON ({error})") from None
+        data = read_json(file)
         try:
             # One transaction: a bad scheme leaves the site as it was, and the reverse.
             with transaction.atomic():
