@@ -1,11 +1,11 @@
 """Forms of the planning app's pages."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elief import dates
+from elief.forms import OpeningHoursMixin
 from elief.models import Site
 from planning.models import Booking, Group, PlaceType
 
@@ -13,7 +13,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
 
 
-class BookingForm(forms.Form):
+class BookingForm(OpeningHoursMixin, forms.Form):
     """Book a child on the day plan; a reason lets a coordinator book beyond the limit."""
 
     child = forms.ModelChoiceField(label=_("Child"), queryset=None)
@@ -37,16 +37,6 @@ class BookingForm(forms.Form):
             f"{child.first_name} {child.last_name} · {child.family.reference}"
         )
         self.site = site
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                self.site.check_opening_hours(start, end, fields=("start", "end"))
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
 
 
 class BookingMoveForm(forms.Form):

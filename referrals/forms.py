@@ -8,13 +8,13 @@ and the views put their errors back on the fields.
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from elief import dates
 from elief.calendar import weekday_name
+from elief.forms import OpeningHoursMixin
 from elief.models import Organisation, Site
 from families.forms import DATE_INPUT, TIME_INPUT
 from planning.models import Group, PlaceType
@@ -240,7 +240,7 @@ class StartSettlingInForm(forms.Form):
         return cleaned
 
 
-class StartBookingForm(forms.Form):
+class StartBookingForm(OpeningHoursMixin, forms.Form):
     """The first care day in the day plan; a reason books beyond the overbooking limit."""
 
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
@@ -262,16 +262,6 @@ class StartBookingForm(forms.Form):
         self.fields["group"].queryset = groups
         self.fields["group"].empty_label = None
         self.fields["group"].label_from_instance = lambda group: group.name
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                self.site.check_opening_hours(start, end, fields=("start", "end"))
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
 
 
 class OrganisationForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elief import dates
 from elief.calendar import weekday_name
+from elief.forms import OpeningHoursMixin
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user
 from families.forms import DATE_INPUT, TIME_INPUT
@@ -33,7 +34,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 CLOSING_STATUSES = (WaitingListEntry.Status.PLACED, WaitingListEntry.Status.WITHDRAWN)
 
 
-class WaitingEntryForm(forms.ModelForm):
+class WaitingEntryForm(OpeningHoursMixin, forms.ModelForm):
     wished_weekdays = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Wished weekdays"),
         coerce=int,
@@ -71,16 +72,6 @@ class WaitingEntryForm(forms.ModelForm):
             )
             self.initial.setdefault("wished_start", timezone.localdate())
         self.order_fields(["child", "wished_weekdays"])
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            try:
-                self.site.check_opening_hours(start, end, fields=("start", "end"))
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
 
     def entry_values(self) -> dict:
         data = self.cleaned_data
