@@ -7,7 +7,6 @@ another site gets 404.
 """
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from elief import dates
+from elief import dates, spreadsheets
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
+from elief.spreadsheets import Sheet
 from subsidies import charts, exports, rules, selectors, services
 from subsidies.forms import LedgerEntryForm, parse_year
 from subsidies.models import KIND_EN_GEZIN, LedgerEntryKind
@@ -37,10 +37,23 @@ def _month(request: HttpRequest, default: dt.date) -> dt.date:
     return dates.parse_month(request.GET.get("maand"), default, request)
 
 
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+def _download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _sheets_response(sheets: list[Sheet], filename: str, file_format: str) -> HttpResponse:
+    """The sheets as an Excel workbook, or as CSV in the form Belgian Excel opens."""
+    if file_format == "xlsx":
+        return _download(
+            spreadsheets.xlsx_bytes(sheets), f"{filename}.xlsx", spreadsheets.XLSX_CONTENT_TYPE
+        )
+    if len(sheets) == 1:
+        content = spreadsheets.table_csv(sheets[0])
+    else:
+        content = spreadsheets.belgian_csv(sheets, headers=exports.part_headers())
+    return _download(content, f"{filename}.csv", spreadsheets.CSV_CONTENT_TYPE)
 
 
 def _slug(site: Site | None) -> str:
@@ -80,11 +93,13 @@ def report(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
         ],
         mark=mark,
     )
-    csv_url = (
-        reverse("subsidies:report_site_csv", args=[site.pk])
-        if site
-        else reverse("subsidies:report_csv")
-    )
+    query = f"?maand={month:%Y-%m}"
+    if site:
+        csv_url = reverse("subsidies:report_site_csv", args=[site.pk])
+        xlsx_url = reverse("subsidies:report_site_xlsx", args=[site.pk])
+    else:
+        csv_url = reverse("subsidies:report_csv")
+        xlsx_url = reverse("subsidies:report_xlsx")
     return render(
         request,
         "subsidies/report.html",
@@ -96,18 +111,19 @@ def report(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
             "chart": chart,
             "previous_month": selectors.add_months(month, -1),
             "next_month": selectors.add_months(month, 1),
-            "csv_url": f"{csv_url}?maand={month:%Y-%m}",
+            "csv_url": csv_url + query,
+            "xlsx_url": xlsx_url + query,
         },
     )
 
 
 @require_GET
 @readers
-def report_csv(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
+def report_file(request: HttpRequest, file_format: str, site_id: int | None = None) -> HttpResponse:
     site, month, monthly = _report(request, site_id)
-    out = io.StringIO()
-    exports.write_board_report(out, monthly)
-    return _csv_response(out.getvalue(), f"maandrapport-{_slug(site)}-{month:%Y-%m}.csv")
+    return _sheets_response(
+        exports.board_sheets(monthly), f"maandrapport-{_slug(site)}-{month:%Y-%m}", file_format
+    )
 
 
 # The coordinator's money view
@@ -222,10 +238,13 @@ def ledger_correct(request: HttpRequest, site_id: int, entry_id: int) -> HttpRes
 
 @require_GET
 @bookkeepers
-def attendance_csv(request: HttpRequest, site_id: int) -> HttpResponse:
+def attendance_file(request: HttpRequest, site_id: int, file_format: str) -> HttpResponse:
     site = site_for_user(request.user, site_id)
     month = _month(request, _last_month(timezone.localdate()))
     start, end = rules.month_bounds(month)
-    out = io.StringIO()
-    exports.write_attendance(out, selectors.attendance_list(site=site, start=start, end=end))
-    return _csv_response(out.getvalue(), f"aanwezigheden-{_slug(site)}-{month:%Y-%m}.csv")
+    rows = selectors.attendance_list(site=site, start=start, end=end)
+    return _sheets_response(
+        [exports.attendance_sheet(rows)],
+        f"aanwezigheden-{_slug(site)}-{month:%Y-%m}",
+        file_format,
+    )

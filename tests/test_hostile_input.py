@@ -16,6 +16,7 @@ from collections import defaultdict
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.core.signals import got_request_exception
@@ -603,12 +604,23 @@ def test_a_formula_in_a_name_is_no_formula_in_the_boards_file(client):
     SchemeFactory(site=site, name="@Trap 3")
     board = UserFactory(role=Role.BOARD)
     client.force_login(board)
-    content = client.get(reverse("subsidies:report_csv")).content.decode()
-    cells = [cell for line in csv.reader(io.StringIO(content)) for cell in line]
+    content = client.get(reverse("subsidies:report_csv")).content.decode("utf-8-sig")
+    cells = [cell for line in csv.reader(io.StringIO(content), delimiter=";") for cell in line]
     assert '\'=HYPERLINK("http://evil.test","x")' in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
     negative = [cell for cell in cells if cell.startswith("-")]
-    assert all(re.fullmatch(r"-\d+(\.\d+)?", cell) for cell in negative)
+    assert all(re.fullmatch(r"-\d+(,\d+)?", cell) for cell in negative)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("subsidies:report_xlsx")).content)
+    )
+    formulas = [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -251,15 +252,50 @@ def _with_urgent_forms(data: SiteToday, bound: UrgentForm | None = None) -> Site
     return data
 
 
+# The group a tablet shows: `?groep=<id>` or `?groep=alle`, remembered in a cookie per
+# site so a tablet that stands in one group opens on it every morning.
+GROUP_PARAM = "groep"
+ALL_GROUPS = "alle"
+GROUP_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _group_cookie(site: Site) -> str:
+    return f"today_group_{site.pk}"
+
+
+def _shown_group(request: HttpRequest, data: SiteToday) -> int | None:
+    """The id of the group to show, None for all: the link's choice, else the tablet's."""
+    choice = request.GET.get(GROUP_PARAM, request.COOKIES.get(_group_cookie(data.site), ""))
+    return next((g.group.pk for g in data.groups if str(g.group.pk) == choice), None)
+
+
 def _render_page(
     request: HttpRequest, data: SiteToday | None, *, sites: list[Site] | None = None
 ) -> HttpResponse:
+    shown = _shown_group(request, data) if data is not None else None
     if request.htmx and data is not None:
-        return render(request, f"{TEMPLATE}#board", {"today": data, "site": data.site})
+        context = {"today": data, "site": data.site, "shown_group": shown}
+        return render(request, f"{TEMPLATE}#board", context)
     if sites is None:
         sites = list(sites_for(request.user))
-    context = {"today": data, "site": data.site if data else None, "sites": sites}
-    return render(request, TEMPLATE, context)
+    context = {
+        "today": data,
+        "site": data.site if data else None,
+        "sites": sites,
+        "shown_group": shown,
+        "all_groups": ALL_GROUPS,
+    }
+    response = render(request, TEMPLATE, context)
+    if data is not None and GROUP_PARAM in request.GET:
+        response.set_cookie(
+            _group_cookie(data.site),
+            str(shown) if shown else ALL_GROUPS,
+            max_age=GROUP_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
 
 
 @require_GET

@@ -13,6 +13,7 @@ Both sources are computed by subsidies.rules, and a test holds them to agree.
 from subsidies.selectors.board import (
     MonthlyReport,
     add_months,
+    board_home_figures,
     compliance,
     monthly_report,
     snapshot_groups,
@@ -51,6 +52,7 @@ __all__ = [
     "MonthlyReport",
     "SchemeSetup",
     "add_months",
+    "board_home_figures",
     "attendance_list",
     "children_present",
     "compliance",

@@ -423,3 +423,66 @@ def compliance(*, sites: Sequence[Site], as_of: dt.date) -> list[dict]:
 def _hours_between(opens: dt.time, closes: dt.time) -> Decimal:
     minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
     return Decimal(minutes) / 60
+
+
+# The board's home page
+
+HOME_FIGURES = ("occupancy_pct", "prestaties", "vulnerable_pct", "lost_eur")
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> dict | None:
+    """The move of a figure against the month before: None when either month has no
+    figures (a new site, a month without snapshots)."""
+    if now is None or before is None:
+        return None
+    difference = rules.money(Decimal(now) - Decimal(before))
+    direction = "up" if difference > 0 else "down" if difference < 0 else "same"
+    return {"difference": abs(difference), "direction": direction}
+
+
+def board_home_figures(*, sites: Iterable[Site], month: dt.date) -> list[dict]:
+    """Per site, the key figures of `month` (occupancy %, prestaties, share of children
+    from vulnerable families, subsidy lost) and their change against the month before.
+    Three queries whatever the number of sites, groups, children or days; no names."""
+    site_list = sorted(sites, key=lambda site: site.name)
+    before = add_months(month, -1)
+    start, end = rules.month_bounds(month)
+    before_start, before_end = rules.month_bounds(before)
+    rows = (
+        snapshots_for(sites=site_list, start=before_start, end=end)
+        .annotate(month=TruncMonth("date"))
+        .values("group__site", "month")
+        .annotate(**_sums())
+    )
+    sums = {(row["group__site"], as_date(row["month"])): _clean(row) for row in rows}
+    kids = {
+        month: children_present(sites=site_list, start=start, end=end),
+        before: children_present(sites=site_list, start=before_start, end=before_end),
+    }
+
+    def figures(site: Site, first: dt.date) -> dict | None:
+        row = sums.get((site.pk, first))
+        if row is None:
+            return None
+        present = kids[first].get(site.pk, {"children": 0, "vulnerable": 0})
+        return {
+            "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"]),
+            "prestaties": row["prestaties"],
+            "vulnerable_pct": rules.pct(present["vulnerable"], present["children"]),
+            "lost_eur": row["lost_eur"],
+        }
+
+    result = []
+    for site in site_list:
+        now, earlier = figures(site, month), figures(site, before)
+        result.append(
+            {
+                "site": site,
+                "figures": now,
+                "change": {
+                    name: _change(now and now[name], earlier and earlier[name])
+                    for name in HOME_FIGURES
+                },
+            }
+        )
+    return result

@@ -1,5 +1,5 @@
 """In a real browser: a board member reads last month's report, sees the chart and no
-child's name, and downloads the CSV."""
+child's name, and downloads the CSV and the Excel file."""
 
 import csv
 import datetime as dt
@@ -80,13 +80,16 @@ def test_a_board_member_reads_last_months_report_and_downloads_it(live_server, p
         page.locator("a[data-testid=csv]").click()
     download = download_info.value
     assert download.suggested_filename == f"maandrapport-elief-{key}.csv"
-    text = open(download.path(), encoding="utf-8").read()  # noqa: SIM115
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["site", "metric", "value"]
-    values = {metric: value for site, metric, value in rows[1:] if site == "ALL"}
-    assert values["month"] == key
-    assert values["prestaties"] == "6.00"
-    assert values["children"] == "1"
+    text = open(download.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["Onderdeel", "Rij", "Kengetal", "Waarde"]
+    values = {figure: value for part, row, figure, value in rows[1:] if part == "Kerncijfers"}
+    assert values["Prestaties"] == "6,00"
+    assert values["Kinderen"] == "1"
     for name in NAMES:
         assert name not in text
+
+    with page.expect_download() as download_info:
+        page.locator("a[data-testid=xlsx]").click()
+    assert download_info.value.suggested_filename == f"maandrapport-elief-{key}.xlsx"
     page.screenshot(path="test-results/board-report.png", full_page=True)

@@ -4,9 +4,11 @@ who may open them, what they show, and that the board never sees a name."""
 import csv
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 from http import HTTPStatus
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -93,6 +95,9 @@ def _urls(own, other) -> dict[str, str]:
         "ledger_other": reverse("subsidies:ledger", args=[other.pk]),
         "attendance_own": reverse("subsidies:attendance_csv", args=[own.pk]) + month,
         "attendance_other": reverse("subsidies:attendance_csv", args=[other.pk]) + month,
+        "report_xlsx": reverse("subsidies:report_xlsx") + month,
+        "report_xlsx_other": reverse("subsidies:report_site_xlsx", args=[other.pk]) + month,
+        "attendance_xlsx_other": reverse("subsidies:attendance_xlsx", args=[other.pk]) + month,
     }
 
 
@@ -110,6 +115,9 @@ MATRIX = {
     "ledger_other": [NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
     "attendance_own": [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
     "attendance_other": [NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    "report_xlsx": [OK, FORBIDDEN, OK, FORBIDDEN, OK],
+    "report_xlsx_other": [NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK],
+    "attendance_xlsx_other": [NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
 }
 
 
@@ -169,19 +177,102 @@ def test_the_report_shows_the_months_figures_and_a_chart(client, sites):
     assert conditions[("vulnerable", 30)]["schemes"] == ["Trap 3"]
 
 
-def test_the_report_csv_downloads(client, sites):
+def _belgian_csv(response) -> list[list[str]]:
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")  # Excel reads UTF-8 accents only with the mark
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+def _comma_decimal(text: str) -> Decimal:
+    assert "." not in text, text
+    return Decimal(text.replace(",", "."))
+
+
+def test_the_report_csv_opens_in_belgian_excel(client, sites):
     (own, *_), _other = sites
     client.force_login(_user(Role.COORDINATOR, own))
     response = client.get(reverse("subsidies:report_csv") + "?maand=2026-03")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["site", "metric", "value"]
-    values = {(site, metric): value for site, metric, value in rows[1:]}
+    assert response["Content-Disposition"] == (
+        'attachment; filename="maandrapport-elief-2026-03.csv"'
+    )
+    rows = _belgian_csv(response)
+    assert rows[0] == ["Onderdeel", "Rij", "Kengetal", "Waarde"]
+    values = {(part, row, figure): value for part, row, figure, value in rows[1:]}
     # A coordinator's "all sites" are her own.
-    assert values[("ALL", "open_days")] == "22"
-    assert values[("ALL", "prestaties")] == "10.00"
-    assert ("Elief Noord", "prestaties") not in values
+    assert values[("Kerncijfers", "vzw (alle vestigingen)", "Openingsdagen")] == "22"
+    assert _comma_decimal(values[("Kerncijfers", "Elief", "Prestaties")]) == 10
+    assert values[("Kerncijfers", "Elief", "Prestaties")] == "10,00"
+    assert ("Kerncijfers", "Elief Noord", "Prestaties") not in values
+    assert (
+        values[("Trend", "03/2026", "Subsidieverlies (€)")]
+        == values[("Kerncijfers", "Elief", "Subsidieverlies (€)")]
+    )
+    assert values[("Voorwaarden", "Elief · Bezetting minstens 70 %", "Status")] == "in gevaar"
+    assert not any(key[2].isascii() and "_" in key[2] for key in values)  # no machine keys
+
+
+def test_the_report_xlsx_holds_the_figures_of_the_page(client, sites):
+    (own, *_), _other = sites
+    client.force_login(_user(Role.BOARD, own))
+    page = client.get(reverse("subsidies:report") + "?maand=2026-03").context["report"]
+    response = client.get(reverse("subsidies:report_xlsx") + "?maand=2026-03")
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].endswith('maandrapport-elief-2026-03.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:4] == ["Kerncijfers", "Trend", "Gepland en gerealiseerd", "Sociale mix"]
+    assert "Voorwaarden" in book.sheetnames and "Verlies per regeling" in book.sheetnames
+    key = book["Kerncijfers"]
+    headers = [cell.value for cell in key[1]]
+    rows = {
+        row[0]: dict(zip(headers, row, strict=True)) for row in key.iter_rows(2, values_only=True)
+    }
+    assert list(rows) == ["Elief", "Elief Noord", "vzw (alle vestigingen)"]
+    whole = rows["vzw (alle vestigingen)"]
+    assert whole["Prestaties"] == float(page.summary["prestaties"]) == 20
+    assert whole["Plaatsdagen"] == page.summary["capacity_days"]
+    assert whole["Subsidieverlies (€)"] == float(page.summary["subsidy_lost_eur"])
+    assert whole["Bezetting gerealiseerd (%)"] == pytest.approx(
+        float(page.summary["occupancy_pct"]), abs=0.005
+    )
+    assert rows["Elief"]["Kinderen"] == page.per_site[0]["children"]
+    # Numbers are numbers and months are dates, with a format for the eye.
+    number = key.cell(row=2, column=headers.index("Prestaties") + 1)
+    assert number.data_type == "n" and number.number_format == "0.00"
+    month = book["Trend"].cell(row=2, column=1)
+    assert month.is_date and month.value == dt.datetime(2026, 3, 1)
+    statuses = [row[-1] for row in book["Voorwaarden"].iter_rows(2, values_only=True)]
+    assert "in gevaar" in statuses
+
+
+def test_the_board_files_name_no_one(client, sites):
+    (own, *_), _other = sites
+    client.force_login(_user(Role.BOARD, own))
+    response = client.get(reverse("subsidies:report_xlsx") + "?maand=2026-03")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = " ".join(
+        str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row
+    )
+    for name in NAMES:
+        assert name not in cells
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(client, sites):
+    (own, *_), _other = sites
+    own.name = '=HYPERLINK("http://example.org")'
+    own.save()
+    client.force_login(_user(Role.BOARD, own))
+    csv_rows = _belgian_csv(client.get(reverse("subsidies:report_csv") + "?maand=2026-03"))
+    assert any(row[1] == '\'=HYPERLINK("http://example.org")' for row in csv_rows)
+    response = client.get(reverse("subsidies:report_xlsx") + "?maand=2026-03")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in sheet for sheet in sheets)  # no formula is ever written
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    names = [row[0] for row in book["Kerncijfers"].iter_rows(2, values_only=True)]
+    assert own.name in names
 
 
 def test_all_sites_add_up_for_the_board(client, sites):
@@ -247,10 +338,14 @@ def test_the_attendance_list_per_kindcode(client, sites):
     )
     client.force_login(_user(Role.COORDINATOR, own))
     response = client.get(reverse("subsidies:attendance_csv", args=[own.pk]) + "?maand=2026-03")
-    lines = response.content.decode().splitlines()
-    assert lines[0] == "kindcode,date,arrived,left,fraction"
-    assert lines[1] == "KG-123,2026-03-20,08:05,12:10,0.50"
-    assert len(lines) == 2 + 5 * 2  # children without a kindcode come last
+    rows = _belgian_csv(response)
+    assert rows[0] == ["Kindcode", "Datum", "Aangekomen", "Vertrokken", "Dagdeel"]
+    assert rows[1] == ["KG-123", "20/03/2026", "08:05", "12:10", "0,50"]
+    assert len(rows) == 2 + 5 * 2  # children without a kindcode come last
+    response = client.get(reverse("subsidies:attendance_xlsx", args=[own.pk]) + "?maand=2026-03")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    first = [cell.value for cell in sheet[2]]
+    assert first == ["KG-123", dt.datetime(2026, 3, 20), dt.time(8, 5), dt.time(12, 10), 0.5]
 
 
 def test_a_payment_and_its_correction_are_both_kept(client, sites):
