@@ -495,8 +495,8 @@ def _slot_counts(stays: Iterable[Booking | Shift], slot_starts: list[dt.time]) -
 def lookahead(
     *, user: User, site: Site, start: dt.date, now: dt.datetime, days: int = LOOKAHEAD_DAYS
 ) -> list[LookaheadDay]:
-    """The next `days` open days from `start` on, per group: the figures of day_figures,
-    the 15-minute slots short of staff, and what may still be booked.
+    """The next `days` open days from `start` on, per group the user may see: the figures
+    of day_figures, the 15-minute slots short of staff, and what may still be booked.
 
     A fixed number of queries whatever the number of days, groups or children: the
     settings and closing days, the groups, the bookings, the show history of the whole
@@ -506,6 +506,17 @@ def lookahead(
     # Enough calendar days for `days` open days, however many holidays lie between.
     open_days = site.open_days(start, start + dt.timedelta(days=7 * days))[:days]
     groups = list(group_list_for_site(user=user, site=site).order_by("name"))
+    return days_ahead(site=site, days=open_days, groups=groups, now=now)
+
+
+def days_ahead(
+    *, site: Site, days: list[dt.date], groups: list[Group], now: dt.datetime
+) -> list[LookaheadDay]:
+    """The look-ahead's figures of `groups` on the open `days` (the subsidies page asks
+    what may still be booked on the rest of the month). Four queries at most: the
+    settings unless prefetched, the bookings, the show history and the shifts."""
+    open_days = days
+    prefetch_related_objects([site], "settings")
     if not open_days or not groups:
         return []
     bookings = list(
