@@ -298,3 +298,89 @@ def period_occupancy_pct(days: Iterable[tuple[Decimal, int]]) -> Decimal:
         total_prestaties += prestaties
         total_capacity += capacity
     return occupancy_pct(total_prestaties, total_capacity)
+
+
+# Free places and the look-ahead
+
+
+def free_places(*, capacity: int, booked: int) -> int:
+    """capacity − booked, booked being the bookings neither cancelled nor excused.
+
+    Below zero when the group is overbooked: the one definition the day plan, the week,
+    the look-ahead and the subsidies page share.
+    """
+    return capacity - booked
+
+
+def bookable_places(
+    *,
+    existing: Sequence[PlannedBooking],
+    capacity: int,
+    reserve_left: int,
+    p: float,
+    max_risk_pct: Decimal | float,
+    opens: dt.time,
+    closes: dt.time,
+    limit: int = 18,
+) -> int:
+    """How many more ordinary full-day bookings of show probability p the acceptance rule
+    takes, one after the other: what may still be booked without a reason.
+
+    The risk never falls when a booking is added, so the count is found by bisection.
+    Capped at `limit` (the legal maximum of a group) because at p near 0 the rule would
+    take an endless number.
+    """
+
+    def accepts(extra: int) -> bool:
+        if extra == 0:
+            return True
+        added = [PlannedBooking(start=opens, end=closes, p=p)] * (extra - 1)
+        accepted, _risk = accepts_booking(
+            existing=[*existing, *added],
+            new=PlannedBooking(start=opens, end=closes, p=p),
+            capacity=capacity,
+            reserve_left=reserve_left,
+            urgent=False,
+            max_risk_pct=max_risk_pct,
+            opens=opens,
+            closes=closes,
+        )
+        return accepted
+
+    low, high = 0, limit  # accepts(low) holds; find the largest such count
+    if accepts(high):
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if accepts(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def short_staff_slots(
+    *,
+    children: dict[int, list[int]],
+    staff: dict[int, list[int]],
+    floating: list[int],
+    ratio: int,
+) -> dict[int, int]:
+    """Per group, the number of slots where its counted staff fall short of
+    ceil(children ÷ ratio).
+
+    `children[g][i]` and `staff[g][i]` are the children booked and the counted staff on
+    shift in group g in slot i; `floating[i]` the counted staff on shift for the whole
+    site in slot i, who help the groups short of staff in the order given.
+    """
+    short = dict.fromkeys(children, 0)
+    for slot, spare in enumerate(floating):
+        for group, per_slot in children.items():
+            missing = staff_needed(per_slot[slot], ratio) - staff[group][slot]
+            if missing <= 0:
+                continue
+            helped = min(spare, missing)
+            spare -= helped
+            if missing > helped:
+                short[group] += 1
+    return short

@@ -9,6 +9,7 @@ urlpatterns = [
     # The day plan, the week and the bookings
     path("dagplan/", dayplan.dayplan, name="dayplan"),
     path("dagplan/<int:site_id>/", dayplan.dayplan, name="dayplan_site"),
+    path("dagplan/<int:site_id>/kinderen/", dayplan.child_picker, name="child_picker"),
     path("week/<int:site_id>/", dayplan.week, name="week"),
     path("daglijst/<int:site_id>/", dayplan.day_list, name="day_list"),
     path("leefgroepen/<int:group_id>/boeken/", dayplan.booking_add, name="booking_add"),

@@ -4,12 +4,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from elief import dates
@@ -19,7 +19,8 @@ from families.access import record_access
 from families.models import Child
 from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
-from planning.models import Booking, PlaceType
+from planning.history import change_sentence
+from planning.models import AbsenceCode, Booking, PlaceType
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -48,18 +49,12 @@ def _render_plan(
     day: dt.date,
     forms: dict | None = None,
     flash: dict | None = None,
+    picks: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The whole page, or for htmx only the plan: every action changes the figures."""
     plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
     children = _children(site)
-    # Every group's booking form lists the site's children: render the options once
-    # (a widget per group would render and query them again for each group).
-    child_options = format_html_join(
-        "",
-        '<option value="{}">{} {} · {}</option>',
-        ((c.pk, c.first_name, c.last_name, c.family.reference) for c in children),
-    )
     forms = forms or {}
     groups = [group_day.group for group_day in plan.groups]
     for group_day in plan.groups:
@@ -77,6 +72,9 @@ def _render_plan(
             },
         )
         group_day.flash = (flash or {}).get(group_day.group.pk)
+        # The picker lists no child until the coordinator searches: a bound form keeps
+        # only the child it was sent with.
+        group_day.picks = (picks or {}).get(group_day.group.pk) or _picked(group_day.form, day)
     context = {
         "plan": plan,
         "site": site,
@@ -86,10 +84,54 @@ def _render_plan(
         "next_day": day + dt.timedelta(days=1),
         "today": timezone.localdate(),
         "plan_url": _plan_url(site, day),
-        "child_options": child_options,
     }
     template = "planning/dayplan.html#plan" if request.htmx else "planning/dayplan.html"
     return render(request, template, context, status=status)
+
+
+def _age(months: int) -> str:
+    """A young child's age as a coordinator says it: months, then years and months."""
+    if months < 24:
+        return ngettext("%(months)s month", "%(months)s months", months) % {"months": months}
+    return _("%(years)s y %(months)s m") % {"years": months // 12, "months": months % 12}
+
+
+def _picked(form: BookingForm, day: dt.date) -> dict | None:
+    if not form.is_bound:
+        return None
+    child = form.cleaned_data.get("child") if hasattr(form, "cleaned_data") else None
+    if child is None:
+        return None
+    child.age_text = _age(child.age_in_months(day))
+    return {"children": [child], "chosen": child.pk, "query": "", "more": False}
+
+
+def _picks(request: HttpRequest, *, site: Site, day: dt.date) -> dict:
+    query = request.GET.get("q", "").strip()[:100]
+    children, more = selectors.child_picks(user=request.user, site=site, day=day, query=query)
+    for child in children:
+        child.age_text = _age(child.age_in_months(day))
+    return {"children": children, "chosen": None, "query": query, "more": more, "searched": True}
+
+
+@require_GET
+@coordinator_only
+def child_picker(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Search as you type in a group's booking form: the matching children not yet booked
+    that day. Without JavaScript, the day plan itself with the matches in that group."""
+    site = site_for_user(request.user, site_id)
+    day = _day(request)
+    try:
+        group = selectors.group_for_user(user=request.user, group_id=int(request.GET["groep"]))
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("Choose a group."))
+    if group.site_id != site.pk:
+        raise Http404("No such group at this site.")
+    picks = _picks(request, site=site, day=day)
+    if request.htmx:
+        context = {"picks": picks, "group": group, "prefix": f"g{group.pk}"}
+        return render(request, "planning/dayplan.html#child-picks", context)
+    return _render_plan(request, site=site, day=day, picks={group.pk: picks})
 
 
 @require_GET
@@ -309,7 +351,17 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
 def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
     record_access(request, booking.child.family_id)
-    changes = booking.changes.select_related("user")
+    absence_labels = dict(
+        AbsenceCode.objects.filter(site=booking.group.site).values_list("code", "label")
+    )
+    today = timezone.localdate()
+    changes = [
+        {
+            "at": change.at,
+            "sentence": change_sentence(change, today=today, absence_labels=absence_labels),
+        }
+        for change in booking.changes.select_related("user")
+    ]
     return render(
         request,
         "planning/booking_detail.html",

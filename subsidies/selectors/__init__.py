@@ -26,6 +26,7 @@ from subsidies.selectors.board import (
 from subsidies.selectors.days import (
     ATTENDANCE_COLUMNS,
     SUMMARY_METRICS,
+    AtStake,
     GroupDay,
     SchemeSetup,
     attendance_list,
@@ -33,6 +34,7 @@ from subsidies.selectors.days import (
     group_day,
     group_days,
     monthly_summary,
+    occasional_at_stake,
     open_days_of,
     scheme_setup,
     settings_in_force,
@@ -47,6 +49,7 @@ from subsidies.selectors.money import (
 __all__ = [
     "ATTENDANCE_COLUMNS",
     "SUMMARY_METRICS",
+    "AtStake",
     "GroupDay",
     "LedgerLine",
     "MonthlyReport",
@@ -62,6 +65,7 @@ __all__ = [
     "ledger_overview",
     "monthly_report",
     "monthly_summary",
+    "occasional_at_stake",
     "money_view",
     "open_days_of",
     "scheme_setup",

@@ -289,6 +289,32 @@ def group_days(
     return figures
 
 
+@dataclass(frozen=True)
+class AtStake:
+    """What the plan of a group and day leaves empty in the occasional places' schemes."""
+
+    places: Decimal
+    eur: Decimal
+
+
+def occasional_at_stake(
+    *, site: Site, start: dt.date, end: dt.date, groups: Sequence[Group]
+) -> dict[tuple[int, dt.date], AtStake]:
+    """Per (group id, open day): the occasional subsidised places the plan leaves empty if
+    everyone booked comes, and the subsidy they cost (DESIGN.md, "Subsidy loss").
+
+    For pages of the planning app (the look-ahead), which may not compute money. A fixed
+    number of queries, as group_days.
+    """
+    found = {}
+    for figures in group_days(site=site, start=start, end=end, groups=groups, planned_view=True):
+        occasional = figures.loss.place_types[rules.OCCASIONAL]
+        found[(figures.group.pk, figures.date)] = AtStake(
+            places=occasional.shortfall, eur=occasional.lost_eur
+        )
+    return found
+
+
 # Monthly summary (the `report --summary` metrics)
 
 SUMMARY_METRICS = (

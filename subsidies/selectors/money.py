@@ -8,8 +8,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils import timezone
 
 from elief.models import Site
+from planning.selectors import days_ahead
 from subsidies import rules
 from subsidies.models import (
     KIND_EN_GEZIN,
@@ -67,6 +69,7 @@ def money_view(*, site: Site, today: dt.date) -> dict:
         day["at_stake_eur"] += figures.lost_eur
         day["unfilled"] += figures.loss.shortfall
         day["groups"][figures.group.name] = figures
+    _add_bookable(site=site, groups=groups, ahead_days=ahead_days)
     for day in [*days.values(), *ahead_days.values()]:
         day["cells"] = [day["groups"].get(group.name) for group in groups]
     lost = sum(by_cause.values(), ZERO)
@@ -84,6 +87,26 @@ def money_view(*, site: Site, today: dt.date) -> dict:
         "ahead": sorted(ahead_days.values(), key=lambda day: day["date"]),
         "ahead_at_stake_eur": sum((d["at_stake_eur"] for d in ahead_days.values()), ZERO),
     }
+
+
+def _add_bookable(*, site: Site, groups: list, ahead_days: dict[dt.date, dict]) -> None:
+    """What of the unfilled places may still be booked: the day plan's acceptance rule
+    decides (planning.selectors.days_ahead), so the advice never asks to overbook beyond
+    the site's maximum risk. The rest of a shortfall is `beyond` the rule."""
+    planned = days_ahead(site=site, days=sorted(ahead_days), groups=groups, now=timezone.now())
+    for entry in planned:
+        day = ahead_days[entry.day]
+        day["to_fill"], day["beyond"] = ZERO, ZERO
+        for cell in entry.cells:
+            figures = day["groups"].get(cell.group.name)
+            if figures is None:
+                continue
+            shortfall = figures.loss.shortfall
+            figures.bookable = cell.bookable if shortfall else 0
+            figures.to_fill = min(shortfall, Decimal(figures.bookable))
+            figures.beyond = shortfall - figures.to_fill
+            day["to_fill"] += figures.to_fill
+            day["beyond"] += figures.beyond
 
 
 # The ledger

@@ -65,14 +65,24 @@ def test_book_on_a_full_day_anyway_move_it_and_check_in(live_server, page, full_
     page.fill("#id_password", "secret-pass-123")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    # The home page looks ahead: Vlinders is full today, with too few staff.
+    lookahead = page.locator(f"#lookahead-{site.pk}")
+    expect(lookahead.locator("[data-flag=short-staff]").first).to_be_visible()
+    page.screenshot(path="var/screenshots/home.png", full_page=True)
     page.locator(f"nav a[href='{reverse('planning:dayplan')}']").click()
 
     vlinders = page.locator("section.group:has(h2:text-is('Vlinders'))")
     vlinders.locator("details.add-booking > summary").click()
-    vlinders.locator("select[name$=child]").select_option(label="Yasmine Benali · G-077")
+    # The picker lists nobody until a few letters are typed, then the matches.
+    expect(vlinders.locator("[data-child]")).to_have_count(0)
+    vlinders.locator("input[type=search]").press_sequentially("yas")
+    expect(vlinders.locator("[data-child]")).to_have_count(1)
+    expect(vlinders.locator("[data-child]")).to_contain_text("G-077")
+    page.screenshot(path="var/screenshots/picker.png", full_page=True)
+    vlinders.locator("[data-child] input[type=radio]").check()
     vlinders.locator("input[name$=-start]").fill("08:30")
     vlinders.locator("input[name$=-end]").fill("15:30")
-    vlinders.locator(".add-form button[type=submit]").click()
+    vlinders.locator(".add-form button.book").click()
     # Two children with p = 0.9 already fill both places: P(X > 2) = 0.9³ = 72.9 %.
     refusal = page.locator("section.group:has(h2:text-is('Vlinders'))").locator(".refusal")
     expect(refusal).to_contain_text("72,9 %")
@@ -82,7 +92,7 @@ def test_book_on_a_full_day_anyway_move_it_and_check_in(live_server, page, full_
     vlinders.locator("textarea[name$=override_reason]").fill(
         "Moeder start maandag een opleiding bij VDAB"
     )
-    vlinders.locator(".add-form button[type=submit]").click()
+    vlinders.locator(".add-form button.book").click()
     row = page.locator("section.group:has(h2:text-is('Vlinders'))").locator(
         "tr", has_text="Yasmine Benali"
     )

@@ -1,0 +1,231 @@
+"""The look-ahead on the coordinator's home page: the next open days per group."""
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from elief.calendar import public_holidays
+from elief.models import Role
+from planning import rules, selectors
+from planning.models import Booking, Shift, StaffMember
+from tests.factories import (
+    BookingFactory,
+    ChildFactory,
+    FamilyFactory,
+    GroupFactory,
+    PlaceAssignmentFactory,
+    SchemeRateFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _open_days_ahead(count: int) -> list[dt.date]:
+    """The next `count` weekdays that are no public holiday, from today on."""
+    day, found = timezone.localdate(), []
+    while len(found) < count:
+        if day.isoweekday() <= 5 and not public_holidays(day, day):
+            found.append(day)
+        day += dt.timedelta(days=1)
+    return found
+
+
+DAYS = _open_days_ahead(10)
+FAR = DAYS[-1]  # far enough ahead for the urgent reserve to be held
+
+
+@pytest.fixture
+def signed_in(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def _book(group, day, count, **extra):
+    for _ in range(count):
+        BookingFactory(group=group, date=day, **extra)
+
+
+def _lookahead(coordinator, site):
+    return selectors.lookahead(user=coordinator, site=site, start=DAYS[0], now=timezone.now())
+
+
+def _cell(days, day, group):
+    entry = next(entry for entry in days if entry.day == day)
+    return next(cell for cell in entry.cells if cell.group == group)
+
+
+# The rules without the database
+
+
+def test_free_places_go_below_zero_when_overbooked():
+    assert rules.free_places(capacity=14, booked=9) == 5
+    assert rules.free_places(capacity=14, booked=16) == -2
+
+
+def test_bookable_places_stop_where_the_acceptance_rule_refuses():
+    opens, closes = dt.time(7, 30), dt.time(18)
+    sure = [rules.PlannedBooking(start=opens, end=closes, p=1.0)] * 3
+    # Capacity 5 minus a reserve of 1, children who surely come: one more place.
+    assert (
+        rules.bookable_places(
+            existing=sure,
+            capacity=5,
+            reserve_left=1,
+            p=1.0,
+            max_risk_pct=5,
+            opens=opens,
+            closes=closes,
+        )
+        == 1
+    )
+    # Children who come half of the time: the rule overbooks on purpose, within the risk.
+    unsure = rules.bookable_places(
+        existing=[], capacity=5, reserve_left=0, p=0.5, max_risk_pct=5, opens=opens, closes=closes
+    )
+    assert unsure > 5
+    accepted, _risk = rules.accepts_booking(
+        existing=[rules.PlannedBooking(start=opens, end=closes, p=0.5)] * unsure,
+        new=rules.PlannedBooking(start=opens, end=closes, p=0.5),
+        capacity=5,
+        reserve_left=0,
+        urgent=False,
+        max_risk_pct=5,
+        opens=opens,
+        closes=closes,
+    )
+    assert not accepted
+
+
+def test_floating_staff_help_the_groups_short_of_staff():
+    short = rules.short_staff_slots(
+        children={1: [6, 6, 0], 2: [5, 11, 0]},
+        staff={1: [1, 1, 0], 2: [1, 1, 0]},
+        floating=[0, 1, 0],
+        ratio=5,
+    )
+    # Slot 0: group 1 needs 2, has 1, and nobody floats. Slot 1: both are short; the one
+    # floater makes group 1 whole, group 2 (needs 3, has 1 + nobody) stays short.
+    assert short == {1: 1, 2: 1}
+
+
+# The selector
+
+
+def test_it_flags_an_overbooked_group(site, coordinator):
+    group = GroupFactory(site=site, name="Kikkers", capacity=3, urgent_reserve=0)
+    _book(group, FAR, 5)
+    cell = _cell(_lookahead(coordinator, site), FAR, group)
+    assert cell.overbooked
+    assert cell.free == -2
+    assert cell.bookable == 0
+
+
+def test_it_counts_quarter_hours_short_of_staff_without_trainees(site, coordinator):
+    group = GroupFactory(site=site, name="Kikkers", capacity=14)
+    _book(group, FAR, 6, start=dt.time(9), end=dt.time(10))
+    counted = StaffMember.objects.create(site=site, name="Sara")
+    trainee = StaffMember.objects.create(site=site, name="Stagiair", counts_in_ratio=False)
+    for member in (counted, trainee):
+        Shift.objects.create(
+            staff_member=member, group=group, date=FAR, start=dt.time(7, 30), end=dt.time(18)
+        )
+    # Six children from 9 to 10 need two counted staff; the trainee does not count.
+    assert _cell(_lookahead(coordinator, site), FAR, group).short_slots == 4
+
+
+def test_the_home_page_links_each_problem_to_its_day_plan(signed_in, site):
+    group = GroupFactory(site=site, name="Kikkers", capacity=3, urgent_reserve=0)
+    _book(group, FAR, 5)
+    SchemeRateFactory(
+        scheme=PlaceAssignmentFactory(group=group, places=3, valid_from=DAYS[0]).scheme,
+        valid_from=DAYS[0],
+        rate_eur="40.00",
+    )
+    response = signed_in.get(reverse("home"))
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert f'id="lookahead-{site.pk}"' in body
+    assert 'data-flag="overbooked"' in body
+    plan = reverse("planning:dayplan_site", args=[site.pk])
+    assert f"{plan}?dag={FAR.isoformat()}#group-{group.pk}" in body
+    # The other days leave three subsidised occasional places empty: € 120 each.
+    assert 'data-flag="at-stake"' in body
+    assert "€ 120" in body
+
+
+def test_staff_and_the_board_get_no_look_ahead(client, site):
+    GroupFactory(site=site)
+    for role in (Role.STAFF, Role.BOARD):
+        client.force_login(UserFactory(role=role, sites=[site]))
+        assert "lookahead-" not in client.get(reverse("home")).content.decode()
+
+
+def test_another_sites_groups_stay_out(site, coordinator):
+    other = GroupFactory(name="Elders")
+    _book(other, FAR, 3)
+    GroupFactory(site=site, name="Kikkers")
+    groups = {cell.group.name for day in _lookahead(coordinator, site) for cell in day.cells}
+    assert groups == {"Kikkers"}
+
+
+def _populate(site, groups, children, days):
+    for index in range(groups):
+        group = GroupFactory(site=site, name=f"Groep {index}")
+        for child_index in range(children):
+            child = ChildFactory(family=FamilyFactory(site=site), first_name=f"K{child_index}")
+            for day in days:
+                Booking.objects.create(
+                    child=child,
+                    group=group,
+                    date=day,
+                    start=dt.time(8),
+                    end=dt.time(16),
+                    place_type="occasional",
+                )
+            Booking.objects.create(
+                child=child,
+                group=group,
+                date=DAYS[0] - dt.timedelta(days=7),
+                start=dt.time(8),
+                end=dt.time(16),
+                place_type="occasional",
+                outcome="present",
+                arrived=dt.time(8),
+                left=dt.time(16),
+            )
+        member = StaffMember.objects.create(site=site, name=f"Begeleider {index}")
+        for day in days:
+            Shift.objects.create(
+                staff_member=member, group=group, date=day, start=dt.time(8), end=dt.time(16)
+            )
+
+
+@pytest.mark.parametrize(("groups", "children", "days"), [(1, 2, 3), (3, 8, 10)])
+def test_the_look_ahead_needs_a_fixed_number_of_queries(
+    site, coordinator, groups, children, days, django_assert_num_queries
+):
+    _populate(site, groups, children, DAYS[:days])
+    # Settings, closing days, groups, bookings, the show history, the shifts.
+    with django_assert_num_queries(6):
+        found = _lookahead(coordinator, site)
+        for entry in found:
+            for cell in entry.cells:
+                assert cell.risk_pct >= 0 and cell.bookable >= 0
+    assert sum(len(c.figures.bookings) for e in found for c in e.cells) == (
+        groups * children * days
+    )
+
+
+@pytest.mark.parametrize(("groups", "children"), [(1, 2), (3, 8)])
+def test_the_home_page_needs_a_fixed_number_of_queries(
+    signed_in, site, groups, children, django_assert_num_queries
+):
+    _populate(site, groups, children, DAYS[: 2 + groups])
+    with django_assert_num_queries(12):
+        response = signed_in.get(reverse("home"))
+    assert response.status_code == HTTPStatus.OK
+    assert response.content.decode().count("<tr data-day=") == 10
