@@ -60,12 +60,9 @@ def snapshot_totals_by_site(
     rows = (
         snapshots_for(sites=sites, start=start, end=end)
         .values("group__site")
-        .annotate(
-            **_sums(
-                days=Count("date", distinct=True),
-                unsettled_days=Count("date", distinct=True, filter=Q(unsettled_bookings__gt=0)),
-            )
-        )
+        # Before the sums: their annotation would shadow the field in the filter.
+        .annotate(unsettled_days=Count("date", distinct=True, filter=Q(unsettled_bookings__gt=0)))
+        .annotate(**_sums(days=Count("date", distinct=True)))
     )
     return {row["group__site"]: _clean(row) for row in rows}
 
