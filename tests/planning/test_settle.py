@@ -372,8 +372,8 @@ def test_another_sites_settle_page_is_not_found(client, site):
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
-# session, user, referral deadlines (two), the user's sites, their status (closing days,
-# settings), the days to settle.
+# The coordinator's home page (session, user, sites and their status, referral deadlines)
+# and the days to settle in one query: the same whatever the number of days or children.
 HOME_QUERIES = 8
 
 
