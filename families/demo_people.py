@@ -278,7 +278,8 @@ def phone(rng: random.Random) -> str:
 def email(first_name: str, last_name: str) -> str:
     name = f"{first_name}.{last_name}".lower().replace("ı", "i")
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return f"{name.replace(' ', '').replace("'", '')}@example.be"
+    name = name.replace(" ", "").replace("'", "")
+    return f"{name}@example.be"
 
 
 def pickup_persons(

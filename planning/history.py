@@ -28,6 +28,10 @@ def _stay(snapshot: dict) -> str:
     return f"{snapshot.get('start')}–{snapshot.get('end')}"
 
 
+def _attended(snapshot: dict) -> str:
+    return f"{snapshot.get('arrived') or '?'}–{snapshot.get('left') or '?'}"
+
+
 def _moved(before: dict, after: dict, today: dt.date) -> str:
     """What the move changed, group, day and times, each only when it changed."""
     old, new = [], []
@@ -81,6 +85,24 @@ def change_what(
         if after.get("outcome") == Outcome.NO_SHOW:
             return _("did not come and did not let us know")
         return _("reported absent: %(reason)s") % {"reason": label}
+    if action == "undo_checked_in":
+        return _("arrival undone")
+    if action == "undo_checked_out":
+        return _("departure undone")
+    if action == "corrected":
+        return _("times corrected from %(old)s to %(new)s (reason: %(reason)s)") % {
+            "old": _attended(before),
+            "new": _attended(after),
+            "reason": after.get("reason") or "",
+        }
+    if action == "settled":
+        if after.get("outcome") == Outcome.PRESENT:
+            return _("day settled: present %(times)s") % {"times": _attended(after)}
+        if after.get("outcome") == Outcome.NO_SHOW:
+            return _("day settled: did not come")
+        code = after.get("absence_code") or ""
+        label = (absence_labels or {}).get(code) or code
+        return _("day settled: absent, %(reason)s") % {"reason": label}
     # An action this module does not know yet: say what the booking became.
     outcome = after.get("outcome")
     if outcome in Outcome.values:

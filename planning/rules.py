@@ -384,3 +384,29 @@ def short_staff_slots(
             if missing > helped:
                 short[group] += 1
     return short
+
+
+# Settling a day and correcting attendance
+
+# A tap on the tablet can be undone this long after it: long enough to see the mistake,
+# short enough that an undo never silently rewrites a day someone already relies on.
+UNDO_WINDOW = dt.timedelta(minutes=5)
+CHECKED_IN = "checked_in"
+CHECKED_OUT = "checked_out"
+UNDOABLE_ACTIONS = (CHECKED_IN, CHECKED_OUT)
+
+
+def can_undo(*, action: str, at: dt.datetime, now: dt.datetime) -> bool:
+    """A check-in or check-out may be undone from the tablet within UNDO_WINDOW."""
+    return action in UNDOABLE_ACTIONS and dt.timedelta(0) <= now - at <= UNDO_WINDOW
+
+
+def is_unsettled(*, outcome: str, left: dt.time | None) -> bool:
+    """A booking keeps its day unsettled while it is still planned, or present without a
+    departure time (DESIGN.md, "Settling a day")."""
+    return outcome == PLANNED or (outcome == PRESENT and left is None)
+
+
+def day_to_settle(*, day: dt.date, now: dt.datetime, closes: dt.time) -> bool:
+    """A past day, or today once the site has closed, is one to settle."""
+    return day < now.date() or (day == now.date() and now.time() >= closes)

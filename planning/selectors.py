@@ -623,3 +623,68 @@ def child_picks(
         .order_by("first_name", "last_name", "birth_date", "pk")[: limit + 1]
     )
     return found[:limit], len(found) > limit
+
+
+# Days to settle
+
+
+def _unsettled(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.filter(Q(outcome=rules.PLANNED) | Q(outcome=rules.PRESENT, left__isnull=True))
+
+
+@dataclass(frozen=True)
+class UnsettledDay:
+    site_id: int
+    date: dt.date
+    bookings: int
+
+
+def unsettled_days(*, site: Site, until: dt.date) -> list[UnsettledDay]:
+    """The days up to and including `until` that still have a booking planned, or present
+    without a departure time, with their number of such bookings: one query."""
+    rows = (
+        _unsettled(Booking.objects.filter(group__site=site, date__lte=until))
+        .values("date")
+        .annotate(bookings=Count("pk"))
+        .order_by("date")
+    )
+    return [
+        UnsettledDay(site_id=site.pk, date=row["date"], bookings=row["bookings"]) for row in rows
+    ]
+
+
+def unsettled_days_for_user(*, user: User, now: dt.datetime) -> dict[int, list[UnsettledDay]]:
+    """Per site the user may see, its days to settle as of `now`: the past days, and today
+    once the site has closed. Two queries whatever the number of sites, days or children."""
+    sites = {site.pk: site for site in sites_for(user)}
+    rows = (
+        _unsettled(
+            scope_to_sites(Booking.objects.all(), user, site_field="group__site").filter(
+                date__lte=now.date()
+            )
+        )
+        .values("group__site", "date")
+        .annotate(bookings=Count("pk"))
+        .order_by("group__site", "date")
+    )
+    days: dict[int, list[UnsettledDay]] = {}
+    for row in rows:
+        site = sites.get(row["group__site"])
+        if site is None or not rules.day_to_settle(day=row["date"], now=now, closes=site.closes):
+            continue
+        days.setdefault(site.pk, []).append(
+            UnsettledDay(site_id=site.pk, date=row["date"], bookings=row["bookings"])
+        )
+    return days
+
+
+def unsettled_bookings_of_day(*, user: User, site: Site, day: dt.date) -> QuerySet[Booking]:
+    return (
+        _unsettled(
+            scope_to_sites(Booking.objects.all(), user, site_field="group__site").filter(
+                group__site=site, date=day
+            )
+        )
+        .select_related("child", "group", "absence_code")
+        .order_by("group__name", "start", "child__first_name", "pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning.views import dayplan, shifts, sites, today, transitions, waiting
+from planning.views import dayplan, settle, shifts, sites, today, transitions, waiting
 
 app_name = "planning"
 urlpatterns = [
@@ -24,6 +24,15 @@ urlpatterns = [
     path("vandaag/boeking/<int:booking_id>/binnen/", today.check_in, name="today_check_in"),
     path("vandaag/boeking/<int:booking_id>/buiten/", today.check_out, name="today_check_out"),
     path("vandaag/boeking/<int:booking_id>/afwezig/", today.record_absence, name="today_absence"),
+    path("vandaag/boeking/<int:booking_id>/ongedaan/", today.undo, name="today_undo"),
+    # Correcting attendance and settling a day
+    path(
+        "boekingen/<int:booking_id>/aanwezigheid/",
+        settle.attendance_correct,
+        name="attendance_correct",
+    ),
+    path("afronden/<int:site_id>/<str:day>/", settle.settle_day, name="settle_day"),
+    path("afronden/boeking/<int:booking_id>/", settle.settle_booking, name="settle_booking"),
     path(
         "vandaag/<int:site_id>/leefgroep/<int:group_id>/dringend/",
         today.add_urgent,

@@ -308,6 +308,9 @@ class DaySnapshot(models.Model):
     no_show_eur = models.DecimalField(max_digits=14, decimal_places=4, default=0)
     excused_eur = models.DecimalField(max_digits=14, decimal_places=4, default=0)
     vacancy_eur = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    # Bookings still planned, or present without a departure, when the figures were
+    # computed: a day with any is not settled, and figures over it are provisional.
+    unsettled_bookings = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["date", "group"]

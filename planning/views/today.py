@@ -27,7 +27,7 @@ from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import rules, selectors, services
-from planning.models import AbsenceCode, Booking, Group, Shift
+from planning.models import AbsenceCode, Booking, BookingChange, Group, Shift
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -121,6 +121,8 @@ class SiteToday:
     staff_on_shift: int = 0
     interns_on_shift: int = 0
     bookings: dict[int, Booking] = field(default_factory=dict)
+    # Bookings still planned, or present without a departure, once the site has closed.
+    to_settle: int = 0
 
     @property
     def staff_short(self) -> bool:
@@ -187,9 +189,17 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     # Staff on a shift without a group work for the whole site: every group may count on them.
     floating = sum(1 for shift in counted if shift.group_id is None)
 
+    undoable = _undoable(bookings, now)
+    settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
     by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
     for booking in bookings:
         booking.status = _status(booking)
+        booking.can_undo = booking.pk in undoable
+        booking.to_settle = settling and rules.is_unsettled(
+            outcome=booking.outcome, left=booking.left
+        )
+        # A tap after closing time is kept as it was tapped, and shown so it gets corrected.
+        booking.after_closing = booking.left is not None and booking.left > site.closes
         by_group.setdefault(booking.group_id, []).append(booking)
     group_days = []
     for group in groups:
@@ -223,7 +233,23 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         staff_on_shift=len(counted),
         interns_on_shift=len(shifts) - len(counted),
         bookings={booking.pk: booking for booking in bookings},
+        to_settle=sum(1 for booking in bookings if booking.to_settle),
     )
+
+
+def _undoable(bookings: list[Booking], now: dt.datetime) -> set[int]:
+    """The bookings whose last change is a check-in or out that may still be undone."""
+    recent = BookingChange.objects.filter(
+        booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
+    ).order_by("booking_id", "-at", "-pk")
+    last: dict[int, BookingChange] = {}
+    for change in recent.only("booking_id", "action", "at"):
+        last.setdefault(change.booking_id, change)
+    return {
+        booking_id
+        for booking_id, change in last.items()
+        if rules.can_undo(action=change.action, at=change.at, now=now)
+    }
 
 
 # Views
@@ -393,6 +419,29 @@ def check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
 def check_out(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _tap(
         request, booking_id, services.booking_check_out, _("%(name)s checked out at %(time)s.")
+    )
+
+
+@require_POST
+@staff_or_coordinator
+def undo(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Undo a check-in or check-out tapped by mistake, within a few minutes."""
+    booking = _booking_of_today(request, booking_id)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This form is missing the booking's version."))
+    version = form.cleaned_data["version"]
+    error = None
+    try:
+        services.booking_undo_attendance(booking=booking, version=version, user=request.user)
+    except ValidationError as exc:
+        error = exc
+    return _row_response(
+        request,
+        booking=booking,
+        version=version,
+        error=error,
+        done=_("Undone for %(name)s.") % {"name": booking.child.first_name},
     )
 
 

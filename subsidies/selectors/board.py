@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from elief import calendar
@@ -60,6 +60,8 @@ def snapshot_totals_by_site(
     rows = (
         snapshots_for(sites=sites, start=start, end=end)
         .values("group__site")
+        # Before the sums: their annotation would shadow the field in the filter.
+        .annotate(unsettled_days=Count("date", distinct=True, filter=Q(unsettled_bookings__gt=0)))
         .annotate(**_sums(days=Count("date", distinct=True)))
     )
     return {row["group__site"]: _clean(row) for row in rows}
@@ -160,6 +162,11 @@ class MonthlyReport:
     compliance: list[dict]
 
     @property
+    def unsettled_days(self) -> int:
+        """Open days (of a site) of the month still unsettled: its figures are provisional."""
+        return sum(row["unsettled_days"] for row in self.per_site)
+
+    @property
     def gap_other(self) -> Decimal:
         t = self.totals
         return (
@@ -257,6 +264,7 @@ def monthly_report(
                     row["planned_prestaties"], row["capacity"]
                 ),
                 "lost_eur": row["lost_eur"],
+                "unsettled_days": row.get("unsettled_days", 0),
                 "children": kids["children"],
                 "vulnerable": kids["vulnerable"],
                 # Unrounded, as the monthly summary's vulnerable_pct.

@@ -5,11 +5,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from elief.models import Site
-from planning.models import Group
+from planning import rules as planning_rules
+from planning import selectors as planning_selectors
+from planning.models import Booking, Group
 from subsidies import rules, selectors
 from subsidies.models import (
     DAY_SNAPSHOT_FIGURES,
@@ -102,6 +104,9 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
         return 0
     figures = selectors.group_days(site=site, start=start, end=end)
     days = [day_snapshot_of(f) for f in figures]
+    unsettled = unsettled_bookings_by_group_day(site=site, start=start, end=end)
+    for row in days:
+        row.unsettled_bookings = unsettled.get((row.group_id, row.date), 0)
     schemes = [
         row for f in figures for row in scheme_snapshots_of(group=f.group, day=f.date, loss=f.loss)
     ]
@@ -128,6 +133,18 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
     if stale_schemes:
         SchemeDaySnapshot.objects.filter(pk__in=stale_schemes).delete()
     return len(days)
+
+
+def unsettled_bookings_by_group_day(
+    *, site: Site, start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], int]:
+    rows = (
+        Booking.objects.filter(group__site=site, date__range=(start, end))
+        .filter(Q(outcome=planning_rules.PLANNED) | Q(outcome=planning_rules.PRESENT, left=None))
+        .values("group_id", "date")
+        .annotate(count=Count("pk"))
+    )
+    return {(row["group_id"], row["date"]): row["count"] for row in rows}
 
 
 @dataclass
@@ -166,6 +183,13 @@ def nightly_run(*, day: dt.date | None = None, today: dt.date | None = None) -> 
         rows = snapshots_store(site=site, start=start, end=end)
         result.rows += rows
         result.sites.append(
-            {"site": site.name, "from": start.isoformat(), "to": end.isoformat(), "rows": rows}
+            {
+                "site": site.name,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rows": rows,
+                # Every day up to the last one computed that nobody settled yet.
+                "unsettled_days": len(planning_selectors.unsettled_days(site=site, until=end)),
+            }
         )
     return result

@@ -64,6 +64,20 @@ def test_a_move_to_another_day_and_time_names_both_in_words():
         ("place_type", SNAPSHOT, {"place_type": "urgent"}, "van occasioneel naar dringend"),
         ("checked_out", SNAPSHOT, {"outcome": "present", "left": "16:10"}, "vertrokken om 16:10"),
         ("checked_in", SNAPSHOT, {"outcome": "present", "arrived": "08:35"}, "aangekomen om 08:35"),
+        ("undo_checked_out", SNAPSHOT, {"outcome": "present"}, "vertrek ongedaan gemaakt"),
+        (
+            "corrected",
+            {**SNAPSHOT, "outcome": "present", "arrived": "08:35", "left": "20:03"},
+            {"outcome": "present", "arrived": "08:35", "left": "16:10", "reason": "mis getikt"},
+            "tijden verbeterd van 08:35–20:03 naar 08:35–16:10 (reden: mis getikt)",
+        ),
+        (
+            "settled",
+            SNAPSHOT,
+            {"outcome": "present", "arrived": "08:30", "left": "16:30"},
+            "dag afgerond: aanwezig 08:30–16:30",
+        ),
+        ("settled", SNAPSHOT, {"outcome": "no_show"}, "dag afgerond: niet gekomen"),
     ],
 )
 def test_every_action_reads_as_words(action, before, after, words):
