@@ -11,6 +11,7 @@ Django's LogEntry (who, when, what), shown per object under "History" and as a w
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.tokens import default_token_generator
 from django.db import models
 from django.http import HttpRequest
@@ -36,6 +37,9 @@ admin.site.has_permission = is_administrator
 admin.site.site_header = _("Elief administration")
 admin.site.site_title = _("Elief administration")
 admin.site.index_title = _("Administration")
+# Access goes by role, never by Django's permission groups, which would only be confused
+# with the daycare's groups (leefgroepen).
+admin.site.unregister(AuthGroup)
 
 
 def _default_label(field: models.Field) -> bool:
