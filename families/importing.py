@@ -4,12 +4,16 @@ One row per family, matched by site name and family reference; the row's guardia
 family's first guardian. All or nothing: every row is checked before anything is written,
 and a file with a bad row raises ValidationError naming each bad line and column. Importing
 the same file again writes nothing.
+
+A referrer that names no partner organisation is an error, unless the caller asks to create
+the organisations the file names (`create_organisations`): a coordinator's file often holds
+the first family a new partner sends.
 """
 
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +54,7 @@ class FamiliesImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    organisations_created: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,14 +73,18 @@ class _Row:
 
 
 @transaction.atomic
-def families_import(*, rows: str | Iterable[Mapping[str, str | None]]) -> FamiliesImportResult:
+def families_import(
+    *, rows: str | Iterable[Mapping[str, str | None]], create_organisations: bool = False
+) -> FamiliesImportResult:
     """Create or update the families of a Families CSV.
 
     `rows` is the text of the file, or its rows as mappings from column to value, such as
     csv.DictReader gives (line 1 is the header, so the first row is line 2). A bad file
     raises ValidationError with one message per problem, e.g. "line 3, postcode: A Belgian
     postcode has four digits.", and nothing is written. A family gets a new CriteriaRecord
-    only when its criteria or their date change.
+    only when its criteria or their date change. With `create_organisations`, a referrer
+    that names no partner organisation yet is created (once, whatever the rows naming it),
+    and listed in the result.
     """
     header_line, header, records = (
         parse_csv(rows) if isinstance(rows, str) else _from_mappings(rows)
@@ -84,8 +93,11 @@ def families_import(*, rows: str | Iterable[Mapping[str, str | None]]) -> Famili
     if errors:
         # Without the right columns every row would be wrong: report the header only.
         raise ValidationError(errors)
-    checked = _check(records)
+    checked, new_organisations = _check(records, create_organisations=create_organisations)
     result = FamiliesImportResult()
+    for organisation in new_organisations:
+        organisation.save()
+        result.organisations_created.append(organisation.name)
     for row in checked:
         _write(row)
         if row.created:
@@ -118,7 +130,9 @@ def _from_mappings(
     return 1, header, records
 
 
-def _check(records: list[Record]) -> list[_Row]:
+def _check(
+    records: list[Record], *, create_organisations: bool
+) -> tuple[list[_Row], list[Organisation]]:
     for record in records:
         record.values = {name: value.strip() for name, value in record.values.items()}
     # Rows of the wrong shape are reported as such; the lookups use only the others.
@@ -133,6 +147,13 @@ def _check(records: list[Record]) -> list[_Row]:
             name__in={record.values["referrer"] for record in whole}
         )
     }
+    new_organisations: list[Organisation] = []
+    if create_organisations:
+        # Unsaved until the whole file passed, so a refused file creates nothing either.
+        for name in sorted({record.values["referrer"] for record in whole} - set(organisations)):
+            if name:
+                organisations[name] = Organisation(name=name)
+                new_organisations.append(organisations[name])
     # Locked until the import ends, so that a family edited in the browser meanwhile is not
     # overwritten with what was compared against its values before the edit.
     families = {
@@ -174,6 +195,9 @@ def _check(records: list[Record]) -> list[_Row]:
                 )
 
         family_values = _family_values(values, organisations, problems)
+        referrer = family_values.get("referrer")
+        if referrer is not None and referrer.pk is None:
+            problems.add_model_errors(referrer, exclude=[], columns={"name": "referrer"})
         family = families.get((site.pk, reference)) if site is not None else None
         created = family is None
         if created:
@@ -209,7 +233,7 @@ def _check(records: list[Record]) -> list[_Row]:
             checked.append(_Row(family, guardian, created, family_changes, guardian_changed))
     if errors:
         raise ValidationError(errors)
-    return checked
+    return checked, new_organisations
 
 
 def _family_values(
@@ -222,7 +246,10 @@ def _family_values(
         if parsed["referrer"] is None:
             problems.add(
                 "referrer",
-                _("There is no partner organisation named %(name)r.")
+                _(
+                    "There is no partner organisation named %(name)r: add it in the "
+                    "administration, or import again with --create-organisations."
+                )
                 % {"name": values["referrer"]},
             )
     for name in CRITERIA_FIELDS:
@@ -259,7 +286,10 @@ def _family_values(
 
 def _differs(family: Family, name: str, value) -> bool:
     if name == "referrer":
-        # By id: loading each family's organisation would cost a query a row.
+        # By id: loading each family's organisation would cost a query a row. An
+        # organisation the import creates has no id yet, and is new to every family.
+        if value is not None and value.pk is None:
+            return True
         return family.referrer_id != (value.pk if value else None)
     return getattr(family, name) != value
 

@@ -1,16 +1,50 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
+from elief.admin import ForAdministrators
+from elief.admin import OrganisationAdmin as CoreOrganisationAdmin
+from elief.models import Organisation
 from referrals.models import ContactPerson, Referral, ReferralStep
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(ForAdministrators, admin.ModelAdmin):
     list_display = ["name", "organisation", "function", "phone", "email", "active"]
     list_filter = ["organisation", "active"]
     search_fields = ["name", "email"]
 
 
-class ReferralStepInline(admin.TabularInline):
+class ContactPersonInline(ForAdministrators, admin.TabularInline):
+    model = ContactPerson
+    extra = 1
+    fields = ["name", "function", "phone", "email", "active"]
+
+
+# The organisations live in the core, their contact persons here: the core's admin gets
+# them inline without the core knowing of referrals.
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CoreOrganisationAdmin):
+    inlines = [*CoreOrganisationAdmin.inlines, ContactPersonInline]
+
+
+class ReadOnly:
+    """Referrals change through their own pages, whose services write every step: the
+    administration only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReferralStepInline(ReadOnly, ForAdministrators, admin.TabularInline):
     model = ReferralStep
     extra = 0
     fields = ["status", "date", "by", "note", "at"]
@@ -18,7 +52,7 @@ class ReferralStepInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnly, ForAdministrators, admin.ModelAdmin):
     list_display = [
         "pk",
         "site",

@@ -10,7 +10,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from elief import dates
-from elief.models import Role
+from elief.admin import ForAdministrators, NamedAfterModel, related_column
+from elief.models import Site
+from planning.models import Group
 from subsidies import services
 from subsidies.models import (
     DaySnapshot,
@@ -20,30 +22,6 @@ from subsidies.models import (
     SchemeKind,
     SchemeRate,
 )
-
-
-def _administrator(request: HttpRequest) -> bool:
-    user = request.user
-    return user.is_active and (user.is_superuser or user.role == Role.ADMIN)
-
-
-class ForAdministrators:
-    """The administrator manages subsidies by role, without model permissions to hand out."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _administrator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _administrator(request)
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return _administrator(request)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _administrator(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _administrator(request)
 
 
 class SchemeRateInline(ForAdministrators, admin.TabularInline):
@@ -94,8 +72,8 @@ class PlaceAssignmentInline(ForAdministrators, admin.TabularInline):
 
 @admin.register(Scheme)
 class SchemeAdmin(ForAdministrators, admin.ModelAdmin):
-    list_display = ["name", "site", "kind", "category"]
-    list_filter = ["site", "kind", "category"]
+    list_display = ["name", related_column("site", Site), "kind", "category"]
+    list_filter = [("site", NamedAfterModel), "kind", "category"]
     search_fields = ["name"]
     inlines = [SchemeRateInline, PlaceAssignmentInline]
     fieldsets = [
@@ -139,7 +117,7 @@ class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
 
     list_display = [
         "period_start",
-        "scheme",
+        related_column("scheme", Scheme),
         "kind",
         "date",
         "amount_eur",
@@ -147,7 +125,7 @@ class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
         "created_by",
         "created_at",
     ]
-    list_filter = ["scheme__site", "scheme", "kind"]
+    list_filter = [("scheme", NamedAfterModel), "kind"]
     fields = ["scheme", "kind", "period_start", "date", "amount_eur", "note", "corrects"]
     raw_id_fields = ["corrects"]
 
@@ -166,8 +144,16 @@ class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
 class DaySnapshotAdmin(ForAdministrators, admin.ModelAdmin):
     """The nightly figures, to look at: the nightly job writes them."""
 
-    list_display = ["date", "group", "capacity", "booked", "present", "prestaties", "lost_eur"]
-    list_filter = ["group__site"]
+    list_display = [
+        "date",
+        related_column("group", Group),
+        "capacity",
+        "booked",
+        "present",
+        "prestaties",
+        "lost_eur",
+    ]
+    list_filter = [("group", NamedAfterModel)]
     date_hierarchy = "date"
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from elief.models import Organisation
 from families.importing import COLUMNS, FamiliesImportResult, families_import
 from families.models import CriteriaRecord, Family, Guardian
 from tests.factories import OrganisationFactory, SiteFactory
@@ -99,14 +100,14 @@ def _csv(*rows: dict, header: str = HEADER) -> str:
     return out.getvalue()
 
 
-def _command(tmp_path, content: str | bytes) -> str:
+def _command(tmp_path, content: str | bytes, *options: str) -> str:
     path = tmp_path / "families.csv"
     if isinstance(content, str):
         path.write_text(content, encoding="utf-8")
     else:
         path.write_bytes(content)
     out = StringIO()
-    call_command("import_families", str(path), stdout=out)
+    call_command("import_families", str(path), *options, stdout=out)
     return out.getvalue()
 
 
@@ -275,7 +276,8 @@ def test_it_takes_rows_as_mappings_too(site):
         ({"site": ""}, "line 4, site: A site is required."),
         (
             {"referrer": "Onbekende vzw"},
-            "line 4, referrer: There is no partner organisation named 'Onbekende vzw'.",
+            "line 4, referrer: There is no partner organisation named 'Onbekende vzw': add it "
+            "in the administration, or import again with --create-organisations.",
         ),
         ({"email": "yusuf(at)example.be"}, "line 4, email: Enter a valid email address."),
         ({"guardian_first_name": ""}, "line 4, guardian_first_name: This field cannot be blank."),
@@ -318,7 +320,8 @@ def test_it_reports_every_problem_of_every_row_in_order(site):
     assert _errors(text) == [
         "line 2, postcode: A Belgian postcode has four digits.",
         "line 2, job_seeking: Use yes or no, not 'ja'.",
-        "line 4, referrer: There is no partner organisation named 'Atlas'.",
+        "line 4, referrer: There is no partner organisation named 'Atlas': add it in the "
+        "administration, or import again with --create-organisations.",
         "line 4, consent_date: 'gisteren' is no date of the form YYYY-MM-DD.",
     ]
 
@@ -415,3 +418,82 @@ def test_the_command_reports_a_file_that_is_not_utf8(site, tmp_path):
 def test_the_command_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_families", str(tmp_path / "missing.csv"))
+
+
+def test_an_unknown_referrer_refuses_the_file_and_creates_nothing(site, tmp_path):
+    text = _csv(SAMIRA, {**LIES, "referrer": "Kind en Gezin"})
+
+    with pytest.raises(CommandError) as error:
+        _command(tmp_path, text)
+
+    assert "add it in the administration, or import again with --create-organisations" in str(
+        error.value
+    )
+    assert not Organisation.objects.filter(name="Kind en Gezin").exists()
+    assert Family.objects.count() == 0
+
+
+def test_the_command_creates_unknown_organisations_on_request_and_lists_them(site, tmp_path):
+    text = _csv(
+        {**SAMIRA, "referrer": "Kind en Gezin"},
+        {**LIES, "referrer": "Kind en Gezin"},
+        {**YUSUF, "referrer": "CAW Antwerpen"},
+    )
+
+    output = _command(tmp_path, text, "--create-organisations")
+
+    assert output.splitlines() == [
+        "Partner organisation created: CAW Antwerpen",
+        "Partner organisation created: Kind en Gezin",
+        "3 families created, 0 updated, 0 unchanged",
+    ]
+    referrers = dict(Family.objects.values_list("reference", "referrer__name"))
+    assert referrers == {
+        "F-001": "Kind en Gezin",
+        "F-002": "Kind en Gezin",
+        "F-003": "CAW Antwerpen",
+    }
+    assert Organisation.objects.filter(name="Kind en Gezin").count() == 1
+
+
+def test_a_created_organisation_becomes_the_referrer_of_a_family_already_there(site):
+    families_import(rows=_csv(LIES))
+
+    result = families_import(
+        rows=_csv({**LIES, "referrer": "Huis van het Kind"}), create_organisations=True
+    )
+
+    assert (result.updated, result.organisations_created) == (1, ["Huis van het Kind"])
+    assert Family.objects.get().referrer.name == "Huis van het Kind"
+
+
+def test_creating_organisations_keeps_existing_ones_and_a_second_run_changes_nothing(site):
+    text = _csv(SAMIRA, {**LIES, "referrer": "Atlas"})
+    families_import(rows=text, create_organisations=True)
+    before = _snapshot()
+
+    result = families_import(rows=text, create_organisations=True)
+
+    assert (result.unchanged, result.organisations_created) == (2, [])
+    assert _snapshot() == before
+    assert Organisation.objects.filter(name="OCMW Antwerpen").count() == 1
+
+
+def test_a_bad_file_creates_no_organisation_even_on_request(site):
+    text = _csv({**SAMIRA, "referrer": "Atlas"}, {**LIES, "postcode": "x"})
+
+    with pytest.raises(ValidationError):
+        families_import(rows=text, create_organisations=True)
+
+    assert not Organisation.objects.filter(name="Atlas").exists()
+
+
+def test_an_organisation_name_too_long_is_reported_by_column(site):
+    name = "x" * 101
+
+    with pytest.raises(ValidationError) as error:
+        families_import(rows=_csv({**SAMIRA, "referrer": name}), create_organisations=True)
+
+    assert error.value.messages == [
+        "line 2, referrer: Ensure this value has at most 100 characters (it has 101)."
+    ]

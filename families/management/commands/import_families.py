@@ -14,13 +14,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--create-organisations",
+            action="store_true",
+            help="Create the partner organisations the referrer column names that do not "
+            "exist yet, instead of refusing the file.",
+        )
 
-    def handle(self, *args, file: Path, **options) -> None:
+    def handle(self, *args, file: Path, create_organisations: bool, **options) -> None:
         text = read_text(file)
         try:
-            result = families_import(rows=text)
+            result = families_import(rows=text, create_organisations=create_organisations)
         except ValidationError as error:
             raise not_imported(file, error) from None
+        for name in result.organisations_created:
+            self.stdout.write(_("Partner organisation created: %(name)s") % {"name": name})
         created = ngettext(
             "%(count)d family created", "%(count)d families created", result.created
         ) % {"count": result.created}
