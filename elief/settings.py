@@ -102,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language, named in templates ("SHORT_DAY_FORMAT": "do 3 dec").
+FORMAT_MODULE_PATH = ["elief.formats"]
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

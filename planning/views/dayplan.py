@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -287,7 +287,7 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     text = _("%(name)s moved to %(group)s on %(day)s.") % {
         "name": booking.child.first_name,
         "group": booking.group.name,
-        "day": booking.date.strftime("%d-%m-%Y"),
+        "day": formats.date_format(booking.date, "SHORT_DAY_FORMAT"),
     }
     return _after_action(
         request,
