@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "elief.log_filters.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A 403 is one line with path and user id, not a traceback.
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+    },
 }
