@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EliefConfig(AppConfig):
     name = "elief"
     verbose_name = _("Sites and users")
+
+    def ready(self) -> None:
+        from django.db.models import fields
+
+        # Django's empty choice of every select ("- Select an option -") is not in its
+        # Dutch catalogue; Django documents replacing it here.
+        fields.BLANK_CHOICE_LABEL = _("— choose —")
