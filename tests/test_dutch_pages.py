@@ -11,7 +11,6 @@ from django.urls import reverse
 from elief.models import Role
 from tests.factories import (
     BookingFactory,
-    FamilyFactory,
     GroupFactory,
     ReferralFactory,
     SiteFactory,
