@@ -7,6 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
 PORT ?= 8000
 
 export UV_PYTHON_DOWNLOADS := never
@@ -15,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: help install install-dev run test lint bench clean
 
 help:
-	@echo "make run    install, migrate, load demo data on first run, serve on :$(PORT) with worker and beat"
+	@echo "make run    install, migrate, load demo data on first run, serve on $(HOST):$(PORT) with worker and beat"
 	@echo "make test   install the test dependencies and run the whole suite"
 	@echo "make lint   ruff"
 	@echo "make bench  print benchmark figures"
@@ -41,7 +42,8 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
-	DEBUG=true PORT=$(PORT) scripts/run-all
+	@# run-all stops everything on Ctrl-C and exits 0, so make reports no error.
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/run-all
 
 test: install-dev
 	@scripts/ensure-chromium || true

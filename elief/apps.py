@@ -9,4 +9,10 @@ class EliefConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receiver that stamps a new session with its sign-in time, also
         # for logins that never pass through a request's middleware (the test client).
+        from django.db.models import fields
+
         from elief import middleware  # noqa: F401
+
+        # Django's empty choice of every select ("- Select an option -") is not in its
+        # Dutch catalogue; Django documents replacing it here.
+        fields.BLANK_CHOICE_LABEL = _("— choose —")

@@ -133,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language, named in templates ("SHORT_DAY_FORMAT": "do 3 dec").
+FORMAT_MODULE_PATH = ["elief.formats"]
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -219,7 +221,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is unused; naming it keeps kombu from warning that none was supplied.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_RESULT_BACKEND = f"file://{CELERY_DIR / 'results'}"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DIR / "queue"),
@@ -252,6 +255,13 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_on_one_line": {"()": "elief.log_filters.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler would print each of its messages a second time.
+        "django": {"handlers": []},
+        # A 403 is one line with path and user id, not a traceback.
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+    },
 }

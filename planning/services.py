@@ -69,7 +69,9 @@ def _lock_group_day(group: Group) -> Group:
 
 def _check_open_day(*, site: Site, day: dt.date) -> None:
     if not site.is_open_on(day):
-        raise ValidationError(_("The site is closed on %(day)s.") % {"day": day.isoformat()})
+        raise ValidationError(
+            _("The site is closed on %(day)s.") % {"day": formats.date_format(day, "DAY_FORMAT")}
+        )
 
 
 def _check_one_booking_a_day(*, child: Child, day: dt.date, exclude_pk: int | None) -> None:

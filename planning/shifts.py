@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from elief import calendar
@@ -151,7 +152,10 @@ def shift_week_save(
         if not monday <= day <= sunday:
             problems.append(_("The day lies outside the week."))
         if not cell.is_empty and day not in open_days:
-            problems.append(_("The site is closed on %(day)s.") % {"day": day.isoformat()})
+            problems.append(
+                _("The site is closed on %(day)s.")
+                % {"day": formats.date_format(day, "DAY_FORMAT")}
+            )
         if cell.group_id is not None and cell.group_id not in group_ids:
             problems.append(_("Unknown group."))
         if problems:

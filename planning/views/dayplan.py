@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -334,7 +334,7 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     text = _("%(name)s moved to %(group)s on %(day)s.") % {
         "name": booking.child.first_name,
         "group": booking.group.name,
-        "day": booking.date.strftime("%d-%m-%Y"),
+        "day": formats.date_format(booking.date, "SHORT_DAY_FORMAT"),
     }
     return _after_action(
         request,

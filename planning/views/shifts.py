@@ -57,7 +57,7 @@ class ShiftWeekForm(forms.Form):
             for day in week.days:
                 key = _cell_key(member.pk, day)
                 shift = week.shifts.get((member.pk, day))
-                when = f"{member.name}, {formats.date_format(day, 'l j F')}"
+                when = f"{member.name}, {formats.date_format(day, 'SHORT_DAY_FORMAT')}"
                 self.fields[f"from-{key}"] = forms.TimeField(
                     label=_("%(cell)s: from") % {"cell": when},
                     required=False,

@@ -132,4 +132,4 @@ def test_celery_falls_back_to_an_embedded_broker():
         {}, "settings.CELERY_BROKER_URL, settings.TIME_ZONE, settings.LANGUAGE_CODE"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["filesystem://", "Europe/Brussels", "nl-be"]
+    assert result.stdout.split() == ["filesystem://localhost/", "Europe/Brussels", "nl-be"]
