@@ -6,7 +6,6 @@ from django.views.decorators.http import require_GET
 
 from elief.models import Role
 from elief.selectors import site_list_for_user, site_status_on, site_totals_for_user
-from planning.selectors import unsettled_days_for_user
 
 
 @require_GET
@@ -19,17 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
     elif user.role == Role.REFERRER:
         context["organisation"] = user.organisation
     else:
-        # Days still to settle: forgetting to record attendance is visible, never silent.
-        unsettled = (
-            unsettled_days_for_user(user=user, now=timezone.localtime())
-            if user.role == Role.COORDINATOR
-            else {}
-        )
         context["sites"] = [
             {
                 "site": site,
                 "status": site_status_on(site=site, day=today),
-                "unsettled": unsettled.get(site.pk, []),
             }
             for site in site_list_for_user(user=user)
         ]

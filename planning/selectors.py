@@ -653,31 +653,6 @@ def unsettled_days(*, site: Site, until: dt.date) -> list[UnsettledDay]:
     ]
 
 
-def unsettled_days_for_user(*, user: User, now: dt.datetime) -> dict[int, list[UnsettledDay]]:
-    """Per site the user may see, its days to settle as of `now`: the past days, and today
-    once the site has closed. Two queries whatever the number of sites, days or children."""
-    sites = {site.pk: site for site in sites_for(user)}
-    rows = (
-        _unsettled(
-            scope_to_sites(Booking.objects.all(), user, site_field="group__site").filter(
-                date__lte=now.date()
-            )
-        )
-        .values("group__site", "date")
-        .annotate(bookings=Count("pk"))
-        .order_by("group__site", "date")
-    )
-    days: dict[int, list[UnsettledDay]] = {}
-    for row in rows:
-        site = sites.get(row["group__site"])
-        if site is None or not rules.day_to_settle(day=row["date"], now=now, closes=site.closes):
-            continue
-        days.setdefault(site.pk, []).append(
-            UnsettledDay(site_id=site.pk, date=row["date"], bookings=row["bookings"])
-        )
-    return days
-
-
 def unsettled_bookings_of_day(*, user: User, site: Site, day: dt.date) -> QuerySet[Booking]:
     return (
         _unsettled(
