@@ -18,7 +18,7 @@ from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
-from planning.models import Booking, PlaceType
+from planning.models import Booking, Origin, PlaceType
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -133,6 +133,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             booking = services.booking_create(
+                origin=Origin.MANUAL,
                 child=data["child"],
                 group=group,
                 day=day,

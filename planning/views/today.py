@@ -26,7 +26,7 @@ from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import rules, selectors, services
-from planning.models import AbsenceCode, Booking, Group, Shift
+from planning.models import AbsenceCode, Booking, Group, Origin, Shift
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -418,6 +418,7 @@ def add_urgent(request: HttpRequest, site_id: int, group_id: int) -> HttpRespons
         else:
             try:
                 booking = services.booking_create(
+                    origin=Origin.MANUAL,
                     child=child,
                     group=group,
                     day=now.date(),

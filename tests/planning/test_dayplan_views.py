@@ -217,6 +217,7 @@ def test_the_history_page_shows_every_change(signed_in, site, group):
     from planning import services
 
     booking = services.booking_create(
+        origin="manual",
         child=_child(site),
         group=group,
         day=DAY,

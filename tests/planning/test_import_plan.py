@@ -243,6 +243,7 @@ def test_it_updates_the_live_booking_made_in_the_browser(group, site):
         birth_date=dt.date(2025, 3, 1),
     )
     booking = services.booking_create(
+        origin="manual",
         child=child,
         group=group,
         day=dt.date(2026, 12, 10),
