@@ -1,7 +1,7 @@
 """Writes of the families app: keyword-only, typed, atomic."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +22,7 @@ from families.models import (
     Guardian,
     SettlingInSession,
 )
-from families.signals import settling_in_planned
+from families.signals import care_plan_applied, settling_in_planned
 
 Pattern = Mapping[int, tuple[dt.time, dt.time]]
 
@@ -196,12 +196,19 @@ def care_plan_change(
     pattern: Pattern,
     note: str = "",
     accept: bool = True,
+    include_bookings: Collection[int] | None = None,
+    group_id: int | None = None,
 ) -> CarePlanChange:
     """Record a family's change request and, when accepted, apply it to the plan.
 
     Families may ask again and again: every request is kept with its decision. The row
     lock and the version make a change made on a stale page fail instead of silently
     overwriting a change someone else saved in between.
+
+    `include_bookings` is given after the coordinator saw the preview of the bookings:
+    the plan's bookings then follow in this same transaction (with the ticked bookings
+    of another origin and, with `group_id`, in that group). Without it they follow once
+    the transaction commits.
     """
     plan = (
         CarePlan.objects.select_for_update().select_related("child__family__site").get(pk=plan.pk)
@@ -213,6 +220,13 @@ def care_plan_change(
     before = care_plan_snapshot(plan)
     after = pattern_snapshot(kind=kind, start=start, end=end, pattern=pattern)
     summary = care_plan_change_summary(before, after)
+    if accept and group_id is not None:
+        # The group is the day plan's, not the plan's: the site's groups name it.
+        group = plan.child.family.site.groups.filter(pk=group_id).first()
+        if group is None:
+            raise ValidationError(_("Choose a group of the site."))
+        moved = _("bookings to group %(group)s") % {"group": group.name}
+        summary = f"{summary}; {moved}" if summary else moved
     if not summary:
         raise ValidationError(_("Nothing was changed."))
     if accept:
@@ -226,6 +240,14 @@ def care_plan_change(
             CarePlanDay(plan=plan, weekday=weekday, start=s, end=e)
             for weekday, (s, e) in sorted(pattern.items())
         )
+        if include_bookings is not None:
+            care_plan_applied.send(
+                sender=CarePlan,
+                plan=plan,
+                user=user,
+                group_id=group_id,
+                include=frozenset(include_bookings),
+            )
     return CarePlanChange.objects.create(
         plan=plan,
         requested_on=requested_on,

@@ -9,3 +9,14 @@ from django.dispatch import Signal
 # Sent with `child` and `sessions` (the child's new list, possibly empty) after the
 # settling-in sessions of a child were planned again or cleared.
 settling_in_planned = Signal()
+
+# Sent with `plan` and `proposal` (a dict: kind, start, end, pattern, group_id) before a
+# change of a care plan is applied. The day plan answers with what the change would do
+# to the plan's future bookings (an object with `regular`, `add`, `change`, `remove`,
+# `others` and `is_empty`), so the coordinator sees it first.
+care_plan_preview_requested = Signal()
+
+# Sent inside the transaction that applied an accepted change of a care plan, with
+# `plan`, `user`, `group_id` (or None: the bookings keep their group) and `include` (the
+# pks of bookings of another origin the coordinator ticked to follow the plan too).
+care_plan_applied = Signal()

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import json
 
 from django.contrib import messages
@@ -264,9 +265,22 @@ def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+def _proposal_key(data: dict) -> str:
+    """A fingerprint of the change the coordinator saw previewed: applying a change the
+    preview did not show sends them back to the preview."""
+    proposal = services.pattern_snapshot(
+        kind=data["kind"], start=data["start"], end=data["end"], pattern=data["pattern"]
+    )
+    proposal["group"] = data.get("group") or ""
+    return hashlib.sha256(json.dumps(proposal, sort_keys=True).encode()).hexdigest()[:16]
+
+
 @require_http_methods(["GET", "POST"])
 @coordinator_only
 def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A family's change request: accepting it shows first what it does to the plan's
+    future bookings (added, changed, removed; bookings of another origin are kept unless
+    ticked), then applies plan and bookings in one transaction."""
     plan = selectors.care_plan_for_user(user=request.user, plan_id=plan_id)
     child = plan.child
     if request.method == "GET":
@@ -276,30 +290,62 @@ def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
     else:
         form = CarePlanChangeForm(request.POST, site=child.family.site)
-
-    def save(data: dict) -> str:
-        change = services.care_plan_change(
-            plan=plan,
-            version=data["version"],
-            user=request.user,
-            requested_by=data["requested_by"],
-            requested_on=data["requested_on"],
-            kind=data["kind"],
-            start=data["start"],
-            end=data["end"],
-            pattern=data["pattern"],
-            note=data["note"],
-            accept=data["decision"] == "accept",
-        )
-        return _("Change request recorded: %(summary)s") % {"summary": change.summary}
-
-    return _care_plan_page(
+    preview, previewed = None, ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        accept = data["decision"] == "accept"
+        group_id = int(data["group"]) if accept and data["group"] else None
+        key = _proposal_key(data)
+        confirmed = request.POST.get("confirm") and request.POST.get("previewed") == key
+        try:
+            if accept and not confirmed:
+                preview = selectors.care_plan_bookings_preview(
+                    plan=plan,
+                    proposal={
+                        "kind": data["kind"],
+                        "start": data["start"],
+                        "end": data["end"],
+                        "pattern": data["pattern"],
+                        "group_id": group_id,
+                    },
+                )
+                previewed = key
+            else:
+                ticked = {int(pk) for pk in request.POST.getlist("include") if pk.isdigit()}
+                change = services.care_plan_change(
+                    plan=plan,
+                    version=data["version"],
+                    user=request.user,
+                    requested_by=data["requested_by"],
+                    requested_on=data["requested_on"],
+                    kind=data["kind"],
+                    start=data["start"],
+                    end=data["end"],
+                    pattern=data["pattern"],
+                    note=data["note"],
+                    accept=accept,
+                    include_bookings=ticked if accept else None,
+                    group_id=group_id,
+                )
+                messages.success(
+                    request,
+                    _("Change request recorded: %(summary)s") % {"summary": change.summary},
+                )
+                return redirect("families:family_detail", child.family_id)
+        except ValidationError as error:
+            form.add_error(None, error)
+            preview, previewed = None, ""
+    return render(
         request,
-        form=form,
-        child=child,
-        plan=plan,
-        title=_("Change the care plan of %(name)s") % {"name": child.first_name},
-        save=save,
+        "families/care_plan_form.html",
+        {
+            "form": form,
+            "child": child,
+            "plan": plan,
+            "title": _("Change the care plan of %(name)s") % {"name": child.first_name},
+            "preview": preview,
+            "previewed": previewed,
+        },
     )
 
 
