@@ -133,7 +133,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             booking = services.booking_create(
-                origin=Origin.MANUAL,
+                origin=Origin.WAITING_LIST if data["from_waiting_list"] else Origin.MANUAL,
                 child=data["child"],
                 group=group,
                 day=day,

@@ -100,6 +100,16 @@ class GroupToday:
         return self.present_now > self.group.capacity
 
     @property
+    def expected(self) -> int:
+        return self.present_now + self.to_come
+
+    @property
+    def over_capacity_expected(self) -> bool:
+        """More children here and still to come than places: an urgent child added beyond
+        the capacity (with a reason) shows at once, not only when the last one is in."""
+        return not self.over_capacity and self.expected > self.group.capacity
+
+    @property
     def staff_short(self) -> bool:
         return self.staff_on_shift < self.staff_needed
 
