@@ -140,6 +140,16 @@ def care_plan_for_user(*, user: User, plan_id: int) -> CarePlan:
         raise Http404("No such care plan.") from None
 
 
+def care_plans_of_family(*, family: Family) -> list[CarePlan]:
+    """The plans of the family's children, for a family the caller may already see."""
+    return list(
+        CarePlan.objects.filter(child__family=family)
+        .select_related("child__family__site")
+        .prefetch_related("days")
+        .order_by("child__first_name", "start", "pk")
+    )
+
+
 def care_plan_bookings_preview(*, plan: CarePlan, proposal: dict):
     """What a change of the plan would do to its future bookings, as the day plan says
     (see families.signals.care_plan_preview_requested); None without a day plan."""

@@ -56,11 +56,29 @@ def family_create(
 
 
 @transaction.atomic
-def family_update(*, family: Family, **fields) -> Family:
+def family_update(
+    *,
+    family: Family,
+    user: User | None = None,
+    include_bookings: Collection[int] | None = None,
+    **fields,
+) -> Family:
+    """Save the family's details. `include_bookings` is given after the coordinator saw
+    what the family's leaving does to the bookings: the plans' bookings then follow in
+    this same transaction (with the ticked bookings of another origin)."""
     for name, value in fields.items():
         setattr(family, name, value)
     family.full_clean()
     family.save()
+    if include_bookings is not None:
+        for plan in CarePlan.objects.filter(child__family=family).select_related("child__family"):
+            care_plan_applied.send(
+                sender=CarePlan,
+                plan=plan,
+                user=user,
+                group_id=None,
+                include=frozenset(include_bookings),
+            )
     return family
 
 

@@ -10,7 +10,8 @@ from django.dispatch import Signal
 # settling-in sessions of a child were planned again or cleared.
 settling_in_planned = Signal()
 
-# Sent with `plan` and `proposal` (a dict: kind, start, end, pattern, group_id) before a
+# Sent with `plan` and `proposal` (a dict: kind, start, end, pattern, group_id and, when
+# the family leaves, left_on) before a
 # change of a care plan is applied. The day plan answers with what the change would do
 # to the plan's future bookings (an object with `regular`, `add`, `change`, `remove`,
 # `others` and `is_empty`), so the coordinator sees it first.

@@ -126,17 +126,55 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @coordinator_only
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The family's details; when the day it leaves changes, what that does to the
+    children's future bookings is shown first, then applied with the details."""
     family = selectors.family_for_user(user=request.user, family_id=family_id)
+    left_on = family.left_on
     form = FamilyForm(request.POST or None, instance=family)
+    previews, previewed = [], ""
     if request.method == "POST" and form.is_valid():
-        services.family_update(family=family, **form.cleaned_data)
-        messages.success(request, _("The family's details were saved."))
-        return redirect("families:family_detail", family.pk)
-    return _form_page(
+        data = form.cleaned_data
+        include = None
+        if data.get("left_on") != left_on:
+            key = f"{data.get('left_on') or ''}"
+            if request.POST.get("confirm") and request.POST.get("previewed") == key:
+                include = {int(pk) for pk in request.POST.getlist("include") if pk.isdigit()}
+            else:
+                previews = [
+                    (plan, preview)
+                    for plan in selectors.care_plans_of_family(family=family)
+                    if (
+                        preview := selectors.care_plan_bookings_preview(
+                            plan=plan,
+                            proposal={
+                                "kind": plan.kind,
+                                "start": plan.start,
+                                "end": plan.end,
+                                "pattern": plan.pattern,
+                                "left_on": data.get("left_on"),
+                            },
+                        )
+                    )
+                    is not None
+                ]
+                previewed = key if previews else ""
+        if not previewed:
+            services.family_update(
+                family=family, user=request.user, include_bookings=include, **data
+            )
+            messages.success(request, _("The family's details were saved."))
+            return redirect("families:family_detail", family.pk)
+    return render(
         request,
-        title=_("Family %(reference)s") % {"reference": family.reference},
-        forms=[(None, form)],
-        cancel_url=family.get_absolute_url(),
+        "families/form.html",
+        {
+            "title": _("Family %(reference)s") % {"reference": family.reference},
+            "forms": [(None, form)],
+            "cancel_url": family.get_absolute_url(),
+            "submit": _("Save"),
+            "previews": previews,
+            "previewed": previewed,
+        },
     )
 
 

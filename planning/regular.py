@@ -185,6 +185,12 @@ def care_plan_preview(
         new_group = group or booking.group
         if own and booking.moved:  # a coordinator moved it: its day and times are theirs
             times = (booking.start, booking.end) if in_plan(booking.date) else None
+        elif not own and not regular:
+            # An occasional plan's days are booked by hand: only its period matters.
+            within = proposal.start <= booking.date and (
+                last_day is None or booking.date <= last_day
+            )
+            times = (booking.start, booking.end) if within else None
         else:
             times = times_on(booking.date)
             if times is not None and own and booking.by_hand:

@@ -69,7 +69,7 @@ def care_plan_preview_for_change(sender, plan: CarePlan, proposal: dict, **kwarg
             start=proposal["start"],
             end=proposal["end"],
             pattern=proposal["pattern"],
-            left_on=plan.child.family.left_on,
+            left_on=proposal.get("left_on", plan.child.family.left_on),
         ),
         group=_group(plan, proposal.get("group_id")),
     )

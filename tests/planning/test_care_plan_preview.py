@@ -172,3 +172,31 @@ def test_the_plan_drop_keeps_history(plan, child, coordinator):
     booking.refresh_from_db()
     assert booking.outcome == "cancelled"
     assert list(booking.changes.values_list("action", flat=True)) == ["plan_removed", "created"]
+
+
+def test_the_family_leaving_is_previewed_then_cancels_the_days_after(
+    client, coordinator, plan, child
+):
+    family = child.family
+    planned = list(child.bookings.filter(outcome="planned").values_list("date", flat=True))
+    leaves = planned[1]
+    url = reverse("families:family_edit", args=[family.pk])
+    client.force_login(coordinator)
+    data = {
+        "reference": family.reference,
+        "postcode": family.postcode or "2060",
+        "left_on": leaves.isoformat(),
+    }
+    preview = client.post(url, data)
+    assert preview.status_code == HTTPStatus.OK, preview.context["forms"][0][1].errors
+    [(shown_plan, shown)] = preview.context["previews"]
+    assert shown_plan == plan
+    assert [booking.date for booking in shown.remove] == planned[2:]
+    assert child.bookings.filter(outcome="planned").count() == len(planned)
+
+    data.update(confirm="1", previewed=preview.context["previewed"])
+    assert client.post(url, data).status_code == HTTPStatus.FOUND
+    family.refresh_from_db()
+    assert family.left_on == leaves
+    kept = child.bookings.filter(outcome="planned").values_list("date", flat=True)
+    assert list(kept.order_by("date")) == planned[:2]
