@@ -200,3 +200,25 @@ def test_the_family_leaving_is_previewed_then_cancels_the_days_after(
     assert family.left_on == leaves
     kept = child.bookings.filter(outcome="planned").values_list("date", flat=True)
     assert list(kept.order_by("date")) == planned[:2]
+
+
+@pytest.mark.parametrize("weekdays", [(1,), (1, 2, 3, 4)])
+def test_the_preview_needs_a_fixed_number_of_queries(
+    client, coordinator, child, group, weekdays, django_assert_num_queries
+):
+    plan = family_services.care_plan_create(
+        child=child,
+        kind="regular",
+        start=TODAY,
+        end=None,
+        pattern=dict.fromkeys(weekdays, FULL_DAY),
+    )
+    regular_bookings_sync(plan=plan, until=TODAY + REGULAR_HORIZON, today=TODAY)
+    # Another origin among them, so every list of the preview has rows.
+    Booking.objects.filter(pk=child.bookings.first().pk).update(origin="manual")
+    client.force_login(coordinator)
+    # Every weekday removed, Friday added: every booking is in the preview.
+    data = _post(plan, day_1="", day_5="on")
+    with django_assert_num_queries(10):
+        response = client.post(_url(plan), data)
+    assert len(response.context["preview"].remove) == child.bookings.count() - 1
