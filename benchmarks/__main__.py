@@ -157,6 +157,7 @@ def main() -> None:
         def booking_create() -> None:
             index, child = next(pending)
             services.booking_create(
+                origin="manual",
                 child=child,
                 group=groups[index % len(groups)],
                 day=future_days[index % len(future_days)],

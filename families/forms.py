@@ -211,7 +211,20 @@ class CarePlanChangeForm(CarePlanForm):
         initial="accept",
         widget=forms.RadioSelect,
     )
+    group = forms.ChoiceField(
+        label=_("Group of the bookings"),
+        required=False,
+        help_text=_("The group the plan's future bookings move to when the change is accepted."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, site: Site, plan: CarePlan | None = None, **kwargs) -> None:
+        super().__init__(*args, site=site, plan=plan, **kwargs)
+        # The groups are the day plan's; the site's reverse relation names them.
+        self.fields["group"].choices = [
+            ("", _("Keep the group")),
+            *((str(group.pk), group.name) for group in site.groups.all()),
+        ]
 
 
 class SettlingInForm(forms.Form):

@@ -19,6 +19,7 @@ from families.models import (
     FamilyAccess,
     Guardian,
 )
+from families.signals import care_plan_preview_requested
 
 
 def family_queryset_for(user: User) -> QuerySet[Family]:
@@ -156,6 +157,27 @@ def care_plan_for_user(*, user: User, plan_id: int) -> CarePlan:
         return plans.get(pk=plan_id)
     except CarePlan.DoesNotExist:
         raise Http404("No such care plan.") from None
+
+
+def care_plans_of_family(*, family: Family) -> list[CarePlan]:
+    """The plans of the family's children, for a family the caller may already see."""
+    return list(
+        CarePlan.objects.filter(child__family=family)
+        .select_related("child__family__site")
+        .prefetch_related("days")
+        .order_by("child__first_name", "start", "pk")
+    )
+
+
+def care_plan_bookings_preview(*, plan: CarePlan, proposal: dict):
+    """What a change of the plan would do to its future bookings, as the day plan says
+    (see families.signals.care_plan_preview_requested); None without a day plan."""
+    for _receiver, preview in care_plan_preview_requested.send(
+        sender=CarePlan, plan=plan, proposal=proposal
+    ):
+        if preview is not None:
+            return preview
+    return None
 
 
 def social_mix_of_care_plans(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +26,7 @@ from families.models import (
     SettlingInSession,
 )
 from families.selectors import families_due_for_erasure
-from families.signals import family_erasing, settling_in_planned
+from families.signals import care_plan_applied, family_erasing, settling_in_planned
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +62,29 @@ def family_create(
 
 
 @transaction.atomic
-def family_update(*, family: Family, **fields) -> Family:
+def family_update(
+    *,
+    family: Family,
+    user: User | None = None,
+    include_bookings: Collection[int] | None = None,
+    **fields,
+) -> Family:
+    """Save the family's details. `include_bookings` is given after the coordinator saw
+    what the family's leaving does to the bookings: the plans' bookings then follow in
+    this same transaction (with the ticked bookings of another origin)."""
     for name, value in fields.items():
         setattr(family, name, value)
     family.full_clean()
     family.save()
+    if include_bookings is not None:
+        for plan in CarePlan.objects.filter(child__family=family).select_related("child__family"):
+            care_plan_applied.send(
+                sender=CarePlan,
+                plan=plan,
+                user=user,
+                group_id=None,
+                include=frozenset(include_bookings),
+            )
     return family
 
 
@@ -202,12 +220,19 @@ def care_plan_change(
     pattern: Pattern,
     note: str = "",
     accept: bool = True,
+    include_bookings: Collection[int] | None = None,
+    group_id: int | None = None,
 ) -> CarePlanChange:
     """Record a family's change request and, when accepted, apply it to the plan.
 
     Families may ask again and again: every request is kept with its decision. The row
     lock and the version make a change made on a stale page fail instead of silently
     overwriting a change someone else saved in between.
+
+    `include_bookings` is given after the coordinator saw the preview of the bookings:
+    the plan's bookings then follow in this same transaction (with the ticked bookings
+    of another origin and, with `group_id`, in that group). Without it they follow once
+    the transaction commits.
     """
     plan = (
         CarePlan.objects.select_for_update().select_related("child__family__site").get(pk=plan.pk)
@@ -219,6 +244,13 @@ def care_plan_change(
     before = care_plan_snapshot(plan)
     after = pattern_snapshot(kind=kind, start=start, end=end, pattern=pattern)
     summary = care_plan_change_summary(before, after)
+    if accept and group_id is not None:
+        # The group is the day plan's, not the plan's: the site's groups name it.
+        group = plan.child.family.site.groups.filter(pk=group_id).first()
+        if group is None:
+            raise ValidationError(_("Choose a group of the site."))
+        moved = _("bookings to group %(group)s") % {"group": group.name}
+        summary = f"{summary}; {moved}" if summary else moved
     if not summary:
         raise ValidationError(_("Nothing was changed."))
     if accept:
@@ -232,6 +264,14 @@ def care_plan_change(
             CarePlanDay(plan=plan, weekday=weekday, start=s, end=e)
             for weekday, (s, e) in sorted(pattern.items())
         )
+        if include_bookings is not None:
+            care_plan_applied.send(
+                sender=CarePlan,
+                plan=plan,
+                user=user,
+                group_id=group_id,
+                include=frozenset(include_bookings),
+            )
     return CarePlanChange.objects.create(
         plan=plan,
         requested_on=requested_on,

@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import json
 
 from django.contrib import messages
@@ -128,18 +129,56 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @coordinator_only
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The family's details; when the day it leaves changes, what that does to the
+    children's future bookings is shown first, then applied with the details."""
     family = selectors.family_for_user(user=request.user, family_id=family_id)
     record_access(request, family.pk)
+    left_on = family.left_on
     form = FamilyForm(request.POST or None, instance=family)
+    previews, previewed = [], ""
     if request.method == "POST" and form.is_valid():
-        services.family_update(family=family, **form.cleaned_data)
-        messages.success(request, _("The family's details were saved."))
-        return redirect("families:family_detail", family.pk)
-    return _form_page(
+        data = form.cleaned_data
+        include = None
+        if data.get("left_on") != left_on:
+            key = f"{data.get('left_on') or ''}"
+            if request.POST.get("confirm") and request.POST.get("previewed") == key:
+                include = {int(pk) for pk in request.POST.getlist("include") if pk.isdigit()}
+            else:
+                previews = [
+                    (plan, preview)
+                    for plan in selectors.care_plans_of_family(family=family)
+                    if (
+                        preview := selectors.care_plan_bookings_preview(
+                            plan=plan,
+                            proposal={
+                                "kind": plan.kind,
+                                "start": plan.start,
+                                "end": plan.end,
+                                "pattern": plan.pattern,
+                                "left_on": data.get("left_on"),
+                            },
+                        )
+                    )
+                    is not None
+                ]
+                previewed = key if previews else ""
+        if not previewed:
+            services.family_update(
+                family=family, user=request.user, include_bookings=include, **data
+            )
+            messages.success(request, _("The family's details were saved."))
+            return redirect("families:family_detail", family.pk)
+    return render(
         request,
-        title=_("Family %(reference)s") % {"reference": family.reference},
-        forms=[(None, form)],
-        cancel_url=family.get_absolute_url(),
+        "families/form.html",
+        {
+            "title": _("Family %(reference)s") % {"reference": family.reference},
+            "forms": [(None, form)],
+            "cancel_url": family.get_absolute_url(),
+            "submit": _("Save"),
+            "previews": previews,
+            "previewed": previewed,
+        },
     )
 
 
@@ -272,9 +311,22 @@ def care_plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+def _proposal_key(data: dict) -> str:
+    """A fingerprint of the change the coordinator saw previewed: applying a change the
+    preview did not show sends them back to the preview."""
+    proposal = services.pattern_snapshot(
+        kind=data["kind"], start=data["start"], end=data["end"], pattern=data["pattern"]
+    )
+    proposal["group"] = data.get("group") or ""
+    return hashlib.sha256(json.dumps(proposal, sort_keys=True).encode()).hexdigest()[:16]
+
+
 @require_http_methods(["GET", "POST"])
 @coordinator_only
 def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A family's change request: accepting it shows first what it does to the plan's
+    future bookings (added, changed, removed; bookings of another origin are kept unless
+    ticked), then applies plan and bookings in one transaction."""
     plan = selectors.care_plan_for_user(user=request.user, plan_id=plan_id)
     child = plan.child
     record_access(request, child.family_id)
@@ -285,30 +337,62 @@ def care_plan_change(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
     else:
         form = CarePlanChangeForm(request.POST, site=child.family.site)
-
-    def save(data: dict) -> str:
-        change = services.care_plan_change(
-            plan=plan,
-            version=data["version"],
-            user=request.user,
-            requested_by=data["requested_by"],
-            requested_on=data["requested_on"],
-            kind=data["kind"],
-            start=data["start"],
-            end=data["end"],
-            pattern=data["pattern"],
-            note=data["note"],
-            accept=data["decision"] == "accept",
-        )
-        return _("Change request recorded: %(summary)s") % {"summary": change.summary}
-
-    return _care_plan_page(
+    preview, previewed = None, ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        accept = data["decision"] == "accept"
+        group_id = int(data["group"]) if accept and data["group"] else None
+        key = _proposal_key(data)
+        confirmed = request.POST.get("confirm") and request.POST.get("previewed") == key
+        try:
+            if accept and not confirmed:
+                preview = selectors.care_plan_bookings_preview(
+                    plan=plan,
+                    proposal={
+                        "kind": data["kind"],
+                        "start": data["start"],
+                        "end": data["end"],
+                        "pattern": data["pattern"],
+                        "group_id": group_id,
+                    },
+                )
+                previewed = key
+            else:
+                ticked = {int(pk) for pk in request.POST.getlist("include") if pk.isdigit()}
+                change = services.care_plan_change(
+                    plan=plan,
+                    version=data["version"],
+                    user=request.user,
+                    requested_by=data["requested_by"],
+                    requested_on=data["requested_on"],
+                    kind=data["kind"],
+                    start=data["start"],
+                    end=data["end"],
+                    pattern=data["pattern"],
+                    note=data["note"],
+                    accept=accept,
+                    include_bookings=ticked if accept else None,
+                    group_id=group_id,
+                )
+                messages.success(
+                    request,
+                    _("Change request recorded: %(summary)s") % {"summary": change.summary},
+                )
+                return redirect("families:family_detail", child.family_id)
+        except ValidationError as error:
+            form.add_error(None, error)
+            preview, previewed = None, ""
+    return render(
         request,
-        form=form,
-        child=child,
-        plan=plan,
-        title=_("Change the care plan of %(name)s") % {"name": child.first_name},
-        save=save,
+        "families/care_plan_form.html",
+        {
+            "form": form,
+            "child": child,
+            "plan": plan,
+            "title": _("Change the care plan of %(name)s") % {"name": child.first_name},
+            "preview": preview,
+            "previewed": previewed,
+        },
     )
 
 

@@ -24,7 +24,7 @@ from families.models import (
     SettlingInStep,
 )
 from planning import rules
-from planning.models import Booking, Group, Shift, StaffMember
+from planning.models import Booking, Group, Origin, Shift, StaffMember
 from planning.services import absence_codes_ensure
 
 SEED = 2026
@@ -316,14 +316,27 @@ class _Planner:
         overbooked_day: bool,
         **extra,
     ) -> Booking:
+        # Linked to the care plan covering the day, with the origin a coordinator's work
+        # would give it: the regular pattern is the plan's own, so a change of the plan
+        # reaches it; occasional days were asked for; an urgent child was added by hand.
+        plan = entry.plan if entry.plan.is_active_on(day) else None
+        if place_type == rules.URGENT:
+            plan, origin = None, Origin.MANUAL
+        elif extra.get("settling_in"):
+            origin = Origin.MANUAL
+        elif entry.regular and plan is not None:
+            origin = Origin.CARE_PLAN
+        else:
+            origin = Origin.REQUEST
         booking = Booking(
+            care_plan=plan,
+            origin=origin,
             child=entry.child,
             group=group,
             date=day,
             start=start,
             end=end,
             place_type=place_type,
-            care_plan=entry.plan if place_type != rules.URGENT else None,
             created_by=self.coordinator,
             **extra,
         )

@@ -29,6 +29,8 @@ class BookingForm(OpeningHoursMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only needed when the overflow risk is above the site's maximum."),
     )
+    # Set by the waiting list's proposals when a place came free: the booking's origin.
+    from_waiting_list = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, children, site: Site, **kwargs) -> None:
         super().__init__(*args, **kwargs)

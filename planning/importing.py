@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from elief.csvimport import Record, header_errors, line_error, parse_csv
 from elief.dates import in_range
 from elief.models import Site
-from families.models import Child, Family
+from families.models import CarePlan, Child, Family
 from planning import rules
-from planning.models import AbsenceCode, Booking, BookingChange, Group
+from planning.models import AbsenceCode, Booking, BookingChange, Group, Origin
 from planning.plan_rows import (
     COLUMNS,
     Problems,
@@ -124,6 +124,7 @@ class _Lookups:
     families: dict[tuple[int, str], Family]
     children: dict[tuple[int, str], Child]
     bookings: dict[tuple[int, dt.date], list[Booking]]
+    plans: dict[int, list[CarePlan]] = field(default_factory=dict)
 
 
 def _lookups(records: list[Record]) -> _Lookups:
@@ -173,7 +174,17 @@ def _lookups(records: list[Record]) -> _Lookups:
             .order_by("pk")
         ):
             bookings[booking.child_id, booking.date].append(booking)
-    return _Lookups(sites, groups, codes, families, children, bookings)
+    plans: dict[int, list[CarePlan]] = defaultdict(list)
+    for care_plan in CarePlan.objects.filter(child__in=children.values()).order_by("start", "pk"):
+        plans[care_plan.child_id].append(care_plan)
+    return _Lookups(sites, groups, codes, families, children, bookings, plans)
+
+
+def _plan_on(found: _Lookups, child: Child, day: dt.date) -> CarePlan | None:
+    """The child's care plan covering the day (the latest to start), if any: an imported
+    booking of a plan is linked to it, so a change of the plan lists it."""
+    covering = [plan for plan in found.plans.get(child.pk, []) if plan.is_active_on(day)]
+    return covering[-1] if covering else None
 
 
 def _check(records: list[Record]) -> _Plan:
@@ -202,6 +213,8 @@ def _check(records: list[Record]) -> _Plan:
         booking_fields = booking_values(values, site, found.codes, problems)
         if site is not None and day is not None:
             _check_open(site, day, problems)
+        if site is not None:
+            _check_hours(site, booking_fields, problems)
         if group is not None:
             booking_fields["group"] = group
 
@@ -288,6 +301,19 @@ def _check_open(site: Site, day: dt.date, problems: Problems) -> None:
         _("Site %(site)s is closed on %(day)s (%(reason)s).")
         % {"site": site.name, "day": day.isoformat(), "reason": reason},
     )
+
+
+def _check_hours(site: Site, values: dict, problems: Problems) -> None:
+    # The same opening-hours rule as every booking (Site.check_opening_hours); an end
+    # before the start is already reported by booking_values.
+    start, end = values.get("start"), values.get("end")
+    if start is None or end is None or end <= start:
+        return
+    try:
+        site.check_opening_hours(start, end)
+    except ValidationError as error:
+        for message in error.messages:
+            problems.add("start", message)
 
 
 def _family_of(
@@ -410,7 +436,15 @@ def _plan_booking(
     existing = found.bookings.get((child.pk, day), []) if child.pk else []
     booking = _match(existing, values)
     if booking is None:
-        plan.new_bookings.append(Booking(child=child, date=day, **values))
+        plan.new_bookings.append(
+            Booking(
+                child=child,
+                date=day,
+                origin=Origin.IMPORT,
+                care_plan=_plan_on(found, child, day) if child.pk else None,
+                **values,
+            )
+        )
         return
     if _fields(booking) == _fields_of(values):
         plan.unchanged += 1

@@ -71,6 +71,17 @@ class Outcome(models.TextChoices):
     CANCELLED = rules.CANCELLED, _("cancelled")
 
 
+class Origin(models.TextChoices):
+    """Where a booking comes from: a care-plan change rewrites only its own bookings."""
+
+    CARE_PLAN = "care_plan", _("care plan")
+    REFERRAL_START = "referral_start", _("referral start")
+    REQUEST = "request", _("request")
+    WAITING_LIST = "waiting_list", _("waiting list")
+    IMPORT = "import", _("import")
+    MANUAL = "manual", _("by hand")
+
+
 class AbsenceCode(models.Model):
     """Why a child was absent; whether the day still counts for a regular place."""
 
@@ -125,6 +136,9 @@ class Booking(models.Model):
         null=True,
         blank=True,
         related_name="bookings",
+    )
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=Origin.choices, default=Origin.MANUAL
     )
     override_reason = models.TextField(_("reason to book beyond the overbooking limit"), blank=True)
     created_by = models.ForeignKey(

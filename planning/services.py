@@ -27,6 +27,10 @@ from planning.models import (
 
 # Bookings
 
+# The history's actions of a care-plan change applied to its bookings.
+PLAN_CHANGED = "plan_changed"
+PLAN_REMOVED = "plan_removed"
+
 
 class BookingRefused(ValidationError):
     """The acceptance rule refuses the booking; a coordinator may book anyway with a reason."""
@@ -179,6 +183,7 @@ def booking_create(
     user: User | None,
     override_reason: str = "",
     settling_in: bool = False,
+    origin: str,
     care_plan=None,
     now: dt.datetime | None = None,
     check_acceptance: bool = True,
@@ -186,8 +191,10 @@ def booking_create(
     """Book a child; refused (BookingRefused) when the overflow risk would pass the
     site's maximum, unless a reason to book anyway is given, which is recorded.
 
-    `check_acceptance=False` is for bookings planned on purpose (settling-in sessions):
-    the acceptance rule does not apply, the other invariants do.
+    `origin` says where the booking comes from (Origin): a care-plan change rewrites only
+    the bookings of its own origin. `check_acceptance=False` is for bookings planned on
+    purpose (settling-in sessions): the acceptance rule does not apply, the other
+    invariants do.
     """
     now = now or timezone.now()
     group = _lock_group_day(group)
@@ -215,6 +222,7 @@ def booking_create(
         override_reason=override_reason.strip(),
         settling_in=settling_in,
         care_plan=care_plan,
+        origin=origin,
         created_by=user,
     )
     booking.full_clean(validate_constraints=False)
@@ -289,6 +297,48 @@ def booking_move(
     booking.group, booking.date, booking.start, booking.end = target, day, start, end
     booking.override_reason = reason
     return _save(booking, user=user, action="moved", before=before)
+
+
+@transaction.atomic
+def booking_follow_plan(
+    *,
+    booking: Booking,
+    user: User | None,
+    group: Group,
+    start: dt.time,
+    end: dt.time,
+) -> Booking:
+    """Give a booking of a care plan the plan's new group or times, on its own day.
+
+    The plan's place is contracted, so the acceptance rule does not apply; the other
+    invariants do. Recorded as "plan_changed" in the booking's history.
+    """
+    booking = _locked(booking, None)
+    if group.site_id != booking.group.site_id:
+        raise ValidationError(_("The group belongs to another site."))
+    _check_booking(
+        site=booking.group.site,
+        child=booking.child,
+        day=booking.date,
+        start=start,
+        end=end,
+        exclude_pk=booking.pk,
+    )
+    before = booking_snapshot(booking)
+    booking.group, booking.start, booking.end = group, start, end
+    return _save(booking, user=user, action=PLAN_CHANGED, before=before)
+
+
+@transaction.atomic
+def booking_drop_from_plan(*, booking: Booking, user: User | None) -> Booking:
+    """Cancel a planned booking the care plan no longer holds, recorded as "plan_removed":
+    the history keeps it, and the plan may book the day again later."""
+    booking = _locked(booking, None)
+    if booking.outcome != rules.PLANNED:
+        raise ValidationError(_("Only a planned booking can be cancelled."))
+    before = booking_snapshot(booking)
+    booking.outcome = rules.CANCELLED
+    return _save(booking, user=user, action=PLAN_REMOVED, before=before)
 
 
 @transaction.atomic

@@ -7,12 +7,24 @@ commit, once per plan and transaction; the sync itself decides what to create or
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 from families.models import CarePlan, CarePlanChange, CarePlanDay
-from families.signals import family_erasing, settling_in_planned
+from families.signals import (
+    care_plan_applied,
+    care_plan_preview_requested,
+    family_erasing,
+    settling_in_planned,
+)
 from planning import services
+from planning.models import Group
 from planning.regular import (
+    REGULAR_HORIZON,
+    PlanPreview,
+    PlanProposal,
+    care_plan_preview,
     regular_bookings_drop,
+    regular_bookings_sync,
     regular_bookings_sync_on_commit,
     settling_in_bookings_sync,
 )
@@ -51,3 +63,38 @@ def settling_in_planned_to_bookings(sender, child, sessions, **kwargs) -> None:
 @receiver(family_erasing, dispatch_uid="planning_family_erasing")
 def family_erasing_planning(sender, family, children, **kwargs) -> None:
     services.children_planning_erase(children=children)
+
+
+def _group(plan: CarePlan, group_id: int | None) -> Group | None:
+    if group_id is None:
+        return None
+    return Group.objects.filter(site_id=plan.child.family.site_id, pk=group_id).first()
+
+
+@receiver(care_plan_preview_requested, dispatch_uid="planning_care_plan_preview")
+def care_plan_preview_for_change(sender, plan: CarePlan, proposal: dict, **kwargs) -> PlanPreview:
+    return care_plan_preview(
+        plan=plan,
+        proposal=PlanProposal(
+            kind=proposal["kind"],
+            start=proposal["start"],
+            end=proposal["end"],
+            pattern=proposal["pattern"],
+            left_on=proposal.get("left_on", plan.child.family.left_on),
+        ),
+        group=_group(plan, proposal.get("group_id")),
+    )
+
+
+@receiver(care_plan_applied, dispatch_uid="planning_care_plan_applied")
+def care_plan_applied_to_bookings(sender, plan: CarePlan, user, group_id, include, **kwargs):
+    # In the change's own transaction: the plan and its bookings change together.
+    today = timezone.localdate()
+    return regular_bookings_sync(
+        plan=plan,
+        until=today + REGULAR_HORIZON,
+        group=_group(plan, group_id),
+        today=today,
+        user=user,
+        include=include,
+    )

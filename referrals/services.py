@@ -7,7 +7,7 @@ booking leaves nothing behind.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from elief.models import Organisation, Site, User
 from families import services as family_services
-from families.models import CarePlan, Child, Family, Guardian
+from families.models import CareKind, CarePlan, Child, Family, Guardian
+from planning import rules as planning_rules
 from planning import services as planning_services
-from planning.models import Booking, Group
+from planning.models import Booking, Group, Origin
+from planning.regular import REGULAR_HORIZON, SkippedDay
 from referrals import rules
 from referrals.models import ContactPerson, Referral, ReferralStep, Status
 
@@ -273,6 +275,10 @@ class Started:
     plan: CarePlan
     booking: Booking
     sessions: int
+    # Every day of the pattern the start booked, the first care day included, and the
+    # days it could not book, with the reason.
+    bookings: list[Booking] = field(default_factory=list)
+    skipped: list[SkippedDay] = field(default_factory=list)
 
 
 def _family_for_start(
@@ -410,8 +416,12 @@ def referral_start(
         place_type=booking.place_type,
         user=user,
         override_reason=booking.override_reason,
+        origin=Origin.REFERRAL_START,
         care_plan=care_plan,
         now=now,
+    )
+    bookings, skipped = _book_pattern(
+        child=new_child, plan=care_plan, first=first, user=user, now=now
     )
     referral.family, referral.child = family, new_child
     referral.first_care_day = first.date
@@ -425,6 +435,8 @@ def referral_start(
         plan=care_plan,
         booking=first,
         sessions=len(sessions),
+        bookings=[first, *bookings],
+        skipped=skipped,
     )
 
 
@@ -466,3 +478,53 @@ def family_referrals_erase(*, family: Family, children: Iterable[Child]) -> None
         ],
     )
     ReferralStep.objects.filter(referral__in=referrals).exclude(note="").update(note="")
+
+
+def _book_pattern(
+    *, child: Child, plan: CarePlan, first: Booking, user: User, now: dt.datetime | None
+) -> tuple[list[Booking], list[SkippedDay]]:
+    """Book the plan's pattern after the first care day, up to the horizon of the regular
+    plans (four weeks) or the plan's end, each day under the acceptance rule.
+
+    A day that cannot be booked (closed, refused by the overflow rule, already booked) is
+    skipped with its reason: the coordinator books it by hand, with a reason if needed.
+    An occasional plan's days are the days the family asked for; they are booked as
+    occasional places, a regular plan's as regular ones.
+    """
+    site = first.group.site
+    pattern = plan.pattern
+    last = first.date + REGULAR_HORIZON
+    if plan.end is not None:
+        last = min(last, plan.end)
+    regular = plan.kind == CareKind.REGULAR
+    place_type = planning_rules.REGULAR if regular else planning_rules.OCCASIONAL
+    bookings: list[Booking] = []
+    skipped: list[SkippedDay] = []
+    day = first.date + dt.timedelta(days=1)
+    while day <= last:
+        times = pattern.get(day.isoweekday())
+        closed = site.closed_reason(day) if times else None
+        if closed is not None:
+            skipped.append(
+                SkippedDay(day=day, reason=_("Closed: %(reason)s.") % {"reason": closed})
+            )
+        elif times is not None:
+            try:
+                bookings.append(
+                    planning_services.booking_create(
+                        child=child,
+                        group=first.group,
+                        day=day,
+                        start=times[0],
+                        end=times[1],
+                        place_type=place_type,
+                        user=user,
+                        origin=Origin.REFERRAL_START,
+                        care_plan=plan,
+                        now=now,
+                    )
+                )
+            except ValidationError as error:
+                skipped.append(SkippedDay(day=day, reason=" ".join(error.messages)))
+        day += dt.timedelta(days=1)
+    return bookings, skipped

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elief import dates
@@ -368,7 +369,22 @@ def referral_start(request: HttpRequest, referral_id: int) -> HttpResponse:
             }
             if started.booking.override_reason:
                 text += " " + _("Booked beyond the overbooking limit; the reason is recorded.")
+            text += " " + ngettext(
+                "%(count)d day of the pattern is booked.",
+                "%(count)d days of the pattern are booked.",
+                len(started.bookings),
+            ) % {"count": len(started.bookings)}
             messages.success(request, text)
+            if started.skipped:
+                messages.warning(
+                    request,
+                    _("Not booked, book these days by hand: %(days)s")
+                    % {
+                        "days": "; ".join(
+                            f"{skip.day:%d-%m-%Y} ({skip.reason})" for skip in started.skipped
+                        )
+                    },
+                )
             return redirect(referral)
     return render(
         request,

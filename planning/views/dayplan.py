@@ -20,7 +20,7 @@ from families.models import Child
 from planning import rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
-from planning.models import AbsenceCode, Booking, PlaceType
+from planning.models import AbsenceCode, Booking, Origin, PlaceType
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -175,6 +175,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             booking = services.booking_create(
+                origin=Origin.WAITING_LIST if data["from_waiting_list"] else Origin.MANUAL,
                 child=data["child"],
                 group=group,
                 day=day,

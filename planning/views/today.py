@@ -27,7 +27,7 @@ from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import rules, selectors, services
-from planning.models import AbsenceCode, Booking, BookingChange, Group, Shift
+from planning.models import AbsenceCode, Booking, BookingChange, Group, Origin, Shift
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -99,6 +99,16 @@ class GroupToday:
     @property
     def over_capacity(self) -> bool:
         return self.present_now > self.group.capacity
+
+    @property
+    def expected(self) -> int:
+        return self.present_now + self.to_come
+
+    @property
+    def over_capacity_expected(self) -> bool:
+        """More children here and still to come than places: an urgent child added beyond
+        the capacity (with a reason) shows at once, not only when the last one is in."""
+        return not self.over_capacity and self.expected > self.group.capacity
 
     @property
     def staff_short(self) -> bool:
@@ -503,6 +513,7 @@ def add_urgent(request: HttpRequest, site_id: int, group_id: int) -> HttpRespons
         else:
             try:
                 booking = services.booking_create(
+                    origin=Origin.MANUAL,
                     child=child,
                     group=group,
                     day=now.date(),

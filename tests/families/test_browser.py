@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from elief.models import Role
 from families.models import CarePlan, Family
@@ -76,6 +77,10 @@ def test_a_family_with_two_children_criteria_and_a_care_plan_changed_twice(live_
         page.fill(f"#id_from_{weekday}", start)
         page.fill(f"#id_until_{weekday}", end)
         _save(page)
+        # An occasional plan: the preview says its days are booked by hand; then apply.
+        expect(page.locator("#booking-preview")).to_contain_text("met de hand")
+        page.click("button[name=confirm]")
+        page.wait_for_load_state()
 
     yasmine = page.locator("article.child", has_text="Yasmine")
     yasmine.locator("details.history summary").click()

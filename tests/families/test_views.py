@@ -205,6 +205,15 @@ def test_a_care_plan_outside_opening_hours_is_refused(client, coordinator, famil
     assert not child.care_plans.exists()
 
 
+def _accept(client, url: str, data: dict):
+    """Accept a change as the coordinator does: see the preview, then apply it."""
+    preview = client.post(url, data)
+    assert preview.status_code == HTTPStatus.OK
+    if not preview.context["previewed"]:  # refused on the form: no preview to apply
+        return preview
+    return client.post(url, dict(data, confirm="1", previewed=preview.context["previewed"]))
+
+
 def test_change_requests_are_kept_with_who_asked_and_who_decided(client, coordinator, family):
     plan = CarePlan.objects.get(child__family=family)
     client.force_login(coordinator)
@@ -227,9 +236,9 @@ def test_change_requests_are_kept_with_who_asked_and_who_decided(client, coordin
             "until_5": "12:00",
         }
     )
-    assert client.post(url, first).status_code == HTTPStatus.FOUND
+    assert _accept(client, url, first).status_code == HTTPStatus.FOUND
     second = dict(first, day_1="", requested_by="OCMW-maatschappelijk werker", version=2)
-    assert client.post(url, second).status_code == HTTPStatus.FOUND
+    assert _accept(client, url, second).status_code == HTTPStatus.FOUND
     plan.refresh_from_db()
     assert sorted(plan.pattern) == [3, 5]
     changes = list(plan.changes.order_by("decided_at", "pk"))
@@ -252,8 +261,8 @@ def test_a_change_on_a_stale_page_is_refused(client, coordinator, family):
         decision="accept",
         version=1,
     )
-    client.post(url, dict(stale, day_5="on", from_5="08:30", until_5="12:00"))
-    response = client.post(url, dict(stale, day_2="on", from_2="08:30", until_2="12:00"))
+    _accept(client, url, dict(stale, day_5="on", from_5="08:30", until_5="12:00"))
+    response = _accept(client, url, dict(stale, day_2="on", from_2="08:30", until_2="12:00"))
     assert (
         "iemand anders" in response.content.decode().lower()
         or "ondertussen" in response.content.decode()

@@ -46,6 +46,7 @@ def _book(
     **kwargs,
 ):
     return services.booking_create(
+        origin="manual",
         child=child,
         group=group,
         day=DAY,
@@ -104,6 +105,7 @@ def test_an_overbooked_day_with_a_recorded_reason(site, group, coordinator):
 
 def test_children_who_never_share_a_slot_do_not_overflow(site, group, coordinator):
     morning = services.booking_create(
+        origin="manual",
         child=_child(site, "A"),
         group=group,
         day=DAY,
@@ -115,6 +117,7 @@ def test_children_who_never_share_a_slot_do_not_overflow(site, group, coordinato
     )
     for name in ("B", "C"):
         services.booking_create(
+            origin="manual",
             child=_child(site, name),
             group=group,
             day=DAY,
@@ -234,6 +237,7 @@ def test_a_child_is_booked_once_a_day(site, group, coordinator):
 def test_no_booking_on_a_closing_day(site, group, coordinator):
     with pytest.raises(ValidationError):
         services.booking_create(
+            origin="manual",
             child=_child(site, "A"),
             group=group,
             day=dt.date(2026, 12, 25),

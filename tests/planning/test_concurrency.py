@@ -33,6 +33,7 @@ def test_the_second_booking_waits_for_the_first_and_is_refused():
     )
     first, second, third = (ChildFactory(family=FamilyFactory(site=site)) for _ in range(3))
     services.booking_create(
+        origin="manual",
         child=first,
         group=group,
         day=DAY,
@@ -49,6 +50,7 @@ def test_the_second_booking_waits_for_the_first_and_is_refused():
     def book(child, key):
         try:
             booking = services.booking_create(
+                origin="manual",
                 child=child,
                 group=group,
                 day=DAY,

@@ -217,6 +217,7 @@ def test_the_history_page_shows_every_change(signed_in, site, group):
     from planning import services
 
     booking = services.booking_create(
+        origin="manual",
         child=_child(site),
         group=group,
         day=DAY,
@@ -335,3 +336,13 @@ def test_a_cancellation_proposes_the_first_waiting_candidates(signed_in, site, g
     body = response.content.decode()
     assert "Zara" in body
     assert f'name="g{group.pk}-child" value="{waiting.pk}"' in body
+    assert f'name="g{group.pk}-from_waiting_list" value="on"' in body
+    # Booking the proposal records that the booking comes from the waiting list.
+    _add(signed_in, group, waiting, place_type="urgent", from_waiting_list="on")
+    assert Booking.objects.get(child=waiting).origin == "waiting_list"
+
+
+def test_a_booking_on_the_day_plan_is_made_by_hand(signed_in, site, group):
+    amal = _child(site, "Amal")
+    _add(signed_in, group, amal)
+    assert Booking.objects.get(child=amal).origin == "manual"

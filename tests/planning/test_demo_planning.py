@@ -15,6 +15,7 @@ from elief.models import Site
 from families.models import CarePlan, SettlingInSession
 from planning import demo
 from planning.models import AbsenceCode, Booking, Group, Shift, StaffMember
+from planning.regular import REGULAR_HORIZON, regular_bookings_sync
 from tests.factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,31 @@ def test_without_children_it_makes_the_groups_codes_and_staff(today):
     assert StaffMember.objects.filter(site=site).exists()
     assert not Booking.objects.exists()
     assert demo.summary(state).startswith("3 groups, 45 places, 0 bookings")
+
+
+def test_demo_bookings_are_linked_to_their_plan_with_an_origin(output, today):
+    """The regular pattern is the plan's own, so a change of the plan reaches it."""
+    regular = Booking.objects.filter(place_type="regular", settling_in=False)
+    assert set(regular.values_list("origin", flat=True)) == {"care_plan"}
+    assert not regular.filter(care_plan__isnull=True).exists()
+    urgent = Booking.objects.filter(place_type="urgent")
+    assert set(urgent.values_list("origin", "care_plan")) == {("manual", None)}
+    occasional = Booking.objects.filter(place_type="occasional", settling_in=False)
+    assert set(occasional.values_list("origin", flat=True)) == {"request"}
+
+
+def test_a_care_plan_change_reaches_the_demo_bookings(output, today):
+    booking = (
+        Booking.objects.filter(origin="care_plan", outcome="planned", date__gt=today)
+        .select_related("care_plan")
+        .first()
+    )
+    plan = booking.care_plan
+    weekday = booking.date.isoweekday()
+    plan.days.filter(weekday=weekday).delete()
+    regular_bookings_sync(plan=plan, until=today + REGULAR_HORIZON, today=today)
+    booking.refresh_from_db()
+    assert booking.outcome == "cancelled"
+    assert not plan.bookings.filter(
+        date__gte=today, date__week_day=weekday % 7 + 1, outcome="planned", origin="care_plan"
+    ).exists()

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from elief.models import ClosingDay
+from families import services as family_services
 from families.models import Child, Family
 from planning import services
 from planning.importing import COLUMNS, PlanImportResult, plan_import
@@ -243,6 +244,7 @@ def test_it_updates_the_live_booking_made_in_the_browser(group, site):
         birth_date=dt.date(2025, 3, 1),
     )
     booking = services.booking_create(
+        origin="manual",
         child=child,
         group=group,
         day=dt.date(2026, 12, 10),
@@ -539,3 +541,35 @@ def test_checking_a_file_takes_as_many_queries_for_many_rows_as_for_few(group):
     ]
 
     assert queries([AMAL]) == queries(many)
+
+
+def test_imported_bookings_say_so_and_join_the_plan_covering_their_day(site, group):
+    family = FamilyFactory(site=site, reference="F-001")
+    child = ChildFactory(
+        family=family,
+        reference="F-001-1",
+        first_name="Amal",
+        last_name="Bouzid",
+        birth_date=dt.date(2025, 3, 14),
+    )
+    plan = family_services.care_plan_create(
+        child=child,
+        kind="regular",
+        start=dt.date(2026, 12, 1),
+        end=None,
+        pattern={4: (dt.time(8), dt.time(16))},
+    )
+    plan_import(text=_csv(AMAL, {**AMAL, "date": "2026-11-26"}))
+    covered, before = (
+        child.bookings.get(date=dt.date(2026, 12, 10)),
+        child.bookings.get(date=dt.date(2026, 11, 26)),
+    )
+    assert (covered.origin, covered.care_plan) == ("import", plan)
+    assert (before.origin, before.care_plan) == ("import", None)
+
+
+def test_a_row_outside_the_opening_hours_is_refused(group):
+    with pytest.raises(ValidationError) as error:
+        plan_import(text=_csv({**AMAL, "start": "20:04", "end": "21:30"}))
+    assert "line 2, start" in " ".join(error.value.messages)
+    assert not Booking.objects.exists()

@@ -524,6 +524,51 @@ def test_an_urgent_child_over_the_risk_needs_a_reason(staff_client, all_day_site
     assert booking.changes.get().after["override_reason"] == "Mama start vandaag bij VDAB"
 
 
+def _at_evening(monkeypatch, site) -> dt.datetime:
+    """Today's list at 20:04 on the next open day, as the tablet saw it after closing."""
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while not site.is_open_on(day):
+        day += dt.timedelta(days=1)
+    evening = timezone.make_aware(dt.datetime.combine(day, dt.time(20, 4)))
+    monkeypatch.setattr("planning.views.today.timezone.localtime", lambda *args: evening)
+    return evening
+
+
+def test_an_urgent_child_after_closing_time_is_refused_in_dutch(
+    staff_client, site, group, monkeypatch
+):
+    _at_evening(monkeypatch, site)
+    noor = _child(site, "Noor", "Aerts")
+    response = _urgent(staff_client, site, group, noor, end="21:30")
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert not Booking.objects.filter(child=noor).exists()
+    assert "data-urgent-error" in content and "openingsuren (07:30–18:00)" in content
+
+
+def test_an_urgent_child_beyond_the_capacity_is_a_visible_warning(
+    staff_client, all_day_site, today
+):
+    site = all_day_site
+    if not site.is_open_on(today):
+        pytest.skip(f"{today} is a closing day: no urgent child can be added today.")
+    small = GroupFactory(
+        site=site,
+        name="Rupsjes",
+        capacity=1,
+        regular_places=0,
+        occasional_places=1,
+        urgent_reserve=0,
+    )
+    _booking(small, "Amal", today, start=dt.time(0, 0), end=dt.time(23, 59))
+    noor = _child(site, "Noor", "Aerts")
+    response = _urgent(staff_client, site, small, noor, reason="Mama start vandaag bij VDAB")
+    content = response.content.decode()
+    assert Booking.objects.get(child=noor).override_reason == "Mama start vandaag bij VDAB"
+    assert 'data-warning="over-capacity-expected"' in content
+    assert "2 kinderen hier of nog te komen" in content
+
+
 def test_an_urgent_child_must_be_of_the_site(staff_client, all_day_site, group, today):
     stranger = _child(SiteFactory(name="Elief Noord"), "Lina")
     response = _urgent(staff_client, all_day_site, group, stranger)

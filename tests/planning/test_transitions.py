@@ -260,9 +260,7 @@ def test_the_move_changes_the_plan_and_frees_the_occasional_places(
     assert BookingChange.objects.get(booking=ahead, action="place_type").user == coordinator
 
     # After the commit the regular plan books its other pattern days for four weeks.
-    generated = set(
-        noor.bookings.filter(changes__action="generated").values_list("date", flat=True)
-    )
+    generated = set(noor.bookings.filter(origin="care_plan").values_list("date", flat=True))
     expected = {
         day
         for day in site.open_days(today, today + REGULAR_HORIZON)

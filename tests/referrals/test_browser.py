@@ -111,8 +111,21 @@ def test_a_referral_from_the_portal_to_the_first_care_day(live_server, page, wor
     family = Family.objects.get(referrer__name="VDAB")
     child = Child.objects.get(family=family)
     assert CarePlan.objects.get(child=child).kind == "occasional"
-    booking = Booking.objects.get(child=child)
-    assert (booking.date, booking.group, booking.place_type) == (monday, world["group"], "urgent")
+    booking = Booking.objects.get(child=child, date=monday)
+    assert (booking.group, booking.place_type) == (world["group"], "urgent")
+    # Every Monday and Wednesday of the pattern is booked, four weeks on (public holidays
+    # are listed as not booked); the later days as occasional places.
+    four_weeks = (monday + dt.timedelta(days=n) for n in range(29))
+    pattern_days = [day for day in four_weeks if day.isoweekday() in (1, 3)]
+    booked = child.bookings.order_by("date")
+    assert list(booked.values_list("date", flat=True)) == [
+        day for day in pattern_days if site.is_open_on(day)
+    ]
+    assert set(booked.exclude(pk=booking.pk).values_list("place_type", "origin")) == {
+        ("occasional", "referral_start")
+    }
+    booked_days = f"{booked.count()} dagen van het patroon zijn geboekt"
+    assert booked_days in page.locator("ul.messages").inner_text()
     referral.refresh_from_db()
     assert (referral.status, referral.first_care_day) == ("started", monday)
 

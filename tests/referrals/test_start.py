@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elief.models import Role
+from elief.models import ClosingDay, Role
 from families.models import CarePlan, Child, Family, Guardian, SettlingInSession
 from planning.models import Booking
 from referrals.models import Referral
@@ -147,12 +147,13 @@ def test_starting_a_new_family_creates_it_from_the_referral(client, coordinator,
         None,
     )
     assert plan.pattern == {1: (dt.time(9), dt.time(15, 30)), 3: (dt.time(9), dt.time(15, 30))}
-    booking = Booking.objects.get()
-    assert (booking.child, booking.group, booking.date, booking.care_plan) == (
+    booking = Booking.objects.order_by("date").first()
+    assert (booking.child, booking.group, booking.date, booking.care_plan, booking.origin) == (
         child,
         group,
         referral.wished_start,
         plan,
+        "referral_start",
     )
     assert (booking.start, booking.end, booking.place_type, booking.created_by) == (
         dt.time(9),
@@ -173,10 +174,11 @@ def test_starting_a_new_family_creates_it_from_the_referral(client, coordinator,
         ("started", coordinator.pk),
     ]
     # Started is final: the start page sends the coordinator back.
+    booked = Booking.objects.count()
     response = client.get(_start_url(referral))
     assert response.status_code == HTTPStatus.FOUND
     client.post(_start_url(referral), _prefilled_after(referral, group))
-    assert Booking.objects.count() == 1
+    assert Booking.objects.count() == booked
 
 
 def _prefilled_after(referral, group) -> dict:
@@ -290,9 +292,13 @@ def test_a_refused_booking_shows_the_risk_saves_nothing_and_can_be_overridden(
     data["booking-override_reason"] = "Moeder start maandag opleiding VDAB"
     response = client.post(_start_url(referral), data)
     assert response.status_code == HTTPStatus.FOUND
-    booking = Booking.objects.get(child__first_name="Yasmine")
+    booking = Booking.objects.get(child__first_name="Yasmine", date=referral.wished_start)
     assert booking.override_reason == "Moeder start maandag opleiding VDAB"
     assert Referral.objects.get().status == "started"
+    # The reason was given for the first care day only: the other days of the pattern are
+    # booked under the rule (the group is empty on them), none with a reason.
+    others = Booking.objects.filter(child__first_name="Yasmine").exclude(pk=booking.pk)
+    assert others.count() == 8 and not others.exclude(override_reason="").exists()
 
 
 def test_settling_in_sessions_come_before_the_first_care_day(client, coordinator, referral, group):
@@ -360,3 +366,37 @@ def test_a_declined_referral_cannot_start(client, coordinator, referral, group):
 def test_other_sites_coordinators_cannot_start(client, referral, group):
     client.force_login(UserFactory(role=Role.COORDINATOR, sites=[SiteFactory(name="Noord")]))
     assert client.post(_start_url(referral), {}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_starting_books_every_pattern_day_for_four_weeks_and_lists_what_it_could_not(
+    client, coordinator, referral, group, site
+):
+    """Mondays and Wednesdays from the first care day up to four weeks later: a closing
+    day and a day the overflow rule refuses are listed with their reason, not booked."""
+    first = referral.wished_start
+    closed, refused = first + dt.timedelta(days=2), first + dt.timedelta(days=7)
+    ClosingDay.objects.create(site=site, date=closed, reason="Pedagogische studiedag")
+    # The group is full all day on `refused`.
+    for _ in range(group.capacity):
+        Booking.objects.create(
+            child=ChildFactory(family=FamilyFactory(site=site)),
+            group=group,
+            date=refused,
+            start=dt.time(7, 30),
+            end=dt.time(18),
+            place_type="occasional",
+        )
+    client.force_login(coordinator)
+    page = client.get(_start_url(referral))
+    response = client.post(_start_url(referral), _prefilled(page), follow=True)
+    assert response.status_code == HTTPStatus.OK
+    child = Child.objects.get(first_name="Yasmine")
+    assert set(child.bookings.values_list("origin", flat=True)) == {"referral_start"}
+    days = list(child.bookings.order_by("date").values_list("date", flat=True))
+    four_weeks = (first + dt.timedelta(days=n) for n in range(29))
+    pattern_days = [day for day in four_weeks if day.isoweekday() in (1, 3)]
+    assert len(pattern_days) == 9
+    assert days == [day for day in pattern_days if day not in (closed, refused)]
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert f"{closed:%d-%m-%Y}" in text and "Pedagogische studiedag" in text
+    assert f"{refused:%d-%m-%Y}" in text
