@@ -90,6 +90,13 @@ def test_the_index_lists_users_sites_and_groups_in_dutch(admin_client):
         assert name in body
 
 
+def test_the_administration_names_the_sites_icon(admin_client):
+    # Without it the browser asks for /favicon.ico on every admin page and logs a 404.
+    body = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert '<link rel="icon" href="/static/img/elief.svg"' in body
+
+
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.STAFF, Role.BOARD, Role.REFERRER])
 @pytest.mark.parametrize("model", ["elief_user", "elief_site", "planning_group", "admin_logentry"])
 def test_other_roles_are_sent_to_the_admin_login(client, elief, role, model):
