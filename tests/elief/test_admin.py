@@ -132,6 +132,17 @@ def test_the_administrator_creates_a_begeleider_of_one_site(admin_client, elief)
     assert authenticate(username="lotte", password="tablet-pass-2026") == lotte
 
 
+@pytest.mark.parametrize(("day", "saved"), [("2027-01-14", True), ("9999-12-31", False)])
+def test_a_closing_day_is_held_to_the_applications_dates(admin_client, elief, day, saved):
+    response = admin_client.post(
+        reverse("admin:elief_closingday_add"),
+        {"site": elief.pk, "date": day, "reason": "Pedagogische studiedag"},
+    )
+
+    assert response.status_code == (HTTPStatus.FOUND if saved else HTTPStatus.OK)
+    assert ClosingDay.objects.filter(site=elief).exists() == saved
+
+
 def test_a_referrer_without_an_organisation_is_a_form_error(admin_client):
     response = admin_client.post(
         reverse("admin:elief_user_add"),
