@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from elief import dates
 from elief.models import ClosingDay, Organisation, Role, Site, SiteSettings, User
 
 
@@ -92,6 +93,12 @@ class ForAdministrators:
         return is_administrator(request)
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs):
+        if isinstance(db_field, models.DateField) and not isinstance(
+            db_field, models.DateTimeField
+        ):
+            # Held to the application's dates like every other form: a closing day or a
+            # rate from the year 9999 would reach the calendar arithmetic.
+            kwargs.setdefault("form_class", dates.DateField)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and db_field.is_relation and _default_label(db_field):
             formfield.label = capfirst(db_field.related_model._meta.verbose_name)

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 # The dates the application plans, reports and stores: generous for a daycare founded
@@ -92,7 +92,7 @@ def to_month(value: str) -> dt.date:
     return check_range(first)
 
 
-def _parse(convert, value: str | None, default: dt.date, request: HttpRequest | None):
+def _parse(convert, value: str | None, default: dt.date, request: HttpRequest | None, style: str):
     if value is None or not value.strip():
         return default
     try:
@@ -103,7 +103,7 @@ def _parse(convert, value: str | None, default: dt.date, request: HttpRequest | 
             messages.warning(
                 request,
                 _("%(problem)s The page shows %(default)s instead.")
-                % {"problem": error.messages[0], "default": default.strftime("%d-%m-%Y")},
+                % {"problem": error.messages[0], "default": formats.date_format(default, style)},
             )
         return default
 
@@ -111,17 +111,18 @@ def _parse(convert, value: str | None, default: dt.date, request: HttpRequest | 
 def parse_day(value: str | None, default: dt.date, request: HttpRequest | None = None) -> dt.date:
     """A day of a query parameter (2026-03-02); `default` when absent or wrong, with a
     message on `request` saying what was wrong."""
-    return _parse(to_day, value, default, request)
+    return _parse(to_day, value, default, request, "DATE_FORMAT")
 
 
 def parse_week(value: str | None, default: dt.date, request: HttpRequest | None = None) -> dt.date:
     """The Monday of the week of a query parameter (2026-W05); like parse_day."""
-    return _parse(to_week, value, default, request)
+    return _parse(to_week, value, default, request, "DATE_FORMAT")
 
 
 def parse_month(value: str | None, default: dt.date, request: HttpRequest | None = None) -> dt.date:
-    """The first day of the month of a query parameter (2026-12); like parse_day."""
-    return _parse(to_month, value, default, request)
+    """The first day of the month of a query parameter (2026-12); like parse_day, the
+    message naming the month rather than its first day."""
+    return _parse(to_month, value, default, request, "YEAR_MONTH_FORMAT")
 
 
 def validate_in_range(day: dt.date) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from elief import dates
 from elief.models import Role
 from elief.scoping import role_required, site_for_user
 from planning import rules, selectors, services
@@ -54,9 +55,10 @@ def _is_coordinator(request: HttpRequest) -> bool:
 
 
 def _day(value: str) -> dt.date:
+    # Held to the application's range: a year 1 would otherwise read as a settled day.
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return dates.to_day(value)
+    except ValidationError:
         raise Http404("No such day.") from None
 
 

@@ -90,6 +90,13 @@ def test_the_index_lists_users_sites_and_groups_in_dutch(admin_client):
         assert name in body
 
 
+def test_the_administration_names_the_sites_icon(admin_client):
+    # Without it the browser asks for /favicon.ico on every admin page and logs a 404.
+    body = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert '<link rel="icon" href="/static/img/elief.svg"' in body
+
+
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.STAFF, Role.BOARD, Role.REFERRER])
 @pytest.mark.parametrize("model", ["elief_user", "elief_site", "planning_group", "admin_logentry"])
 def test_other_roles_are_sent_to_the_admin_login(client, elief, role, model):
@@ -123,6 +130,17 @@ def test_the_administrator_creates_a_begeleider_of_one_site(admin_client, elief)
     lotte = User.objects.get(username="lotte")
     assert (lotte.role, list(lotte.sites.all()), lotte.is_staff) == (Role.STAFF, [elief], False)
     assert authenticate(username="lotte", password="tablet-pass-2026") == lotte
+
+
+@pytest.mark.parametrize(("day", "saved"), [("2027-01-14", True), ("9999-12-31", False)])
+def test_a_closing_day_is_held_to_the_applications_dates(admin_client, elief, day, saved):
+    response = admin_client.post(
+        reverse("admin:elief_closingday_add"),
+        {"site": elief.pk, "date": day, "reason": "Pedagogische studiedag"},
+    )
+
+    assert response.status_code == (HTTPStatus.FOUND if saved else HTTPStatus.OK)
+    assert ClosingDay.objects.filter(site=elief).exists() == saved
 
 
 def test_a_referrer_without_an_organisation_is_a_form_error(admin_client):

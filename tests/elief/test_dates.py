@@ -3,7 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from elief import dates
 
@@ -61,3 +64,14 @@ def test_a_form_field_holds_the_range_and_the_picker_knows_it():
     assert field.clean("2026-03-02") == dt.date(2026, 3, 2)
     attrs = dates.DateField(widget=dates.forms.DateInput(attrs={"type": "date"})).widget.attrs
     assert (attrs["min"], attrs["max"]) == ("2000-01-01", "2100-12-31")
+
+
+def test_a_wrong_month_says_which_month_the_page_shows_instead(rf):
+    request = rf.get("/")
+    request._messages = CookieStorage(request)
+    with translation.override("nl"):
+        assert dates.parse_month("2026-13", TODAY, request) == TODAY
+        assert dates.parse_day("2026-02-30", TODAY, request) == TODAY
+        shown = [str(message) for message in get_messages(request)]
+    assert shown[0].endswith("De pagina toont maart 2026.")
+    assert shown[1].endswith("De pagina toont 2 maart 2026.")

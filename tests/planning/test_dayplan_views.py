@@ -156,6 +156,24 @@ def test_cancel_offers_undo_and_undo_restores(signed_in, site, group):
     assert booking.outcome == "planned"
 
 
+def test_a_cancelled_row_keeps_an_ordinary_last_cell(signed_in, site, group):
+    # The actions sit in a div: a flex cell stops being a table cell, and the row of a
+    # cancelled booking, with no actions, lost its last cell and its border with it.
+    for name, outcome in (("Amal", "planned"), ("Noor", "cancelled")):
+        Booking.objects.create(
+            child=_child(site, name),
+            group=group,
+            date=DAY,
+            start=dt.time(8),
+            end=dt.time(16),
+            place_type="occasional",
+            outcome=outcome,
+        )
+    html = signed_in.get(_plan_url(site)).content.decode()
+    assert html.count('<div class="row-actions">') == 1
+    assert '<td class="row-actions">' not in html
+
+
 def test_a_stale_page_cannot_cancel(signed_in, site, group):
     booking = Booking.objects.create(
         child=_child(site),

@@ -372,6 +372,13 @@ def test_another_sites_settle_page_is_not_found(client, site):
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "20261130"])
+def test_a_settle_page_outside_the_calendar_is_not_found(client, coordinator, site, day):
+    client.force_login(coordinator)
+    url = reverse("planning:settle_day", args=[site.pk, day])
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
 # The coordinator's home page (session, user, sites and their status, referral deadlines)
 # and the days to settle in one query: the same whatever the number of days or children.
 HOME_QUERIES = 13  # the look-ahead and the days to settle, whatever their number
