@@ -72,7 +72,7 @@ def test_the_day_plan_works_under_the_policy(live_server, page, open_site):
     # An arrow key typed in a field stays in the field.
     group.locator("input[name$=-end]").press("ArrowLeft")
     group.locator("input[name$=-end]").fill("15:30")
-    group.locator(".add-form button[type=submit]").click()
+    group.locator(".add-form button.book").click()
     expect(
         page.locator("section.group:has(h2:text-is('Vlinders'))").locator(
             "tr", has_text="Yasmine Benali"

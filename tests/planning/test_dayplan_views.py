@@ -384,7 +384,7 @@ def test_the_week_needs_a_fixed_number_of_queries(
     signed_in, site, children, django_assert_num_queries
 ):
     _populate(site, 2, children)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(8):
         signed_in.get(reverse("planning:week", args=[site.pk]) + f"?dag={DAY}")
 
 
