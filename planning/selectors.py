@@ -229,7 +229,8 @@ def _days_figures(
 ) -> dict[dt.date, DayFigures]:
     """The one computation of a site's day figures: bookings → show probabilities →
     figures per group. One query for the bookings of all the days, the settings, and two
-    per day for the show history: a fixed number whatever the number of children."""
+    per day for the show history (for several days, the history once): a fixed number
+    whatever the number of children."""
     if groups is None:
         groups = list(site.groups.order_by("name"))
     bookings = list(
@@ -240,15 +241,27 @@ def _days_figures(
     by_key: dict[tuple[int, dt.date], list[Booking]] = {}
     for booking in bookings:
         by_key.setdefault((booking.group_id, booking.date), []).append(booking)
+    history = None
+    if len(days) > 1:
+        # Several days (the week): the settings and the show history once for all of them,
+        # rather than a settings query and two aggregates per day.
+        prefetch_related_objects([site], "settings")
+        first = min(
+            day - dt.timedelta(days=site.settings_on(day).show_history_days) for day in days
+        )
+        history = _history_rows(site=site, first=first, last=max(days))
     figures = {}
     for day in days:
         site_settings = site.settings_on(day)
-        probabilities = show_probabilities(
-            site=site,
-            day=day,
-            child_ids={*children, *(b.child_id for b in bookings if b.date == day)},
-            site_settings=site_settings,
-        )
+        child_ids = {*children, *(b.child_id for b in bookings if b.date == day)}
+        if history is None:
+            probabilities = show_probabilities(
+                site=site, day=day, child_ids=child_ids, site_settings=site_settings
+            )
+        else:
+            probabilities, _ = _probabilities_from_rows(
+                history, day=day, child_ids=child_ids, site_settings=site_settings
+            )
         figures[day] = DayFigures(
             site=site,
             day=day,

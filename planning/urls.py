@@ -18,6 +18,11 @@ urlpatterns = [
     path("boekingen/<int:booking_id>/herstellen/", dayplan.booking_restore, name="booking_restore"),
     path("boekingen/<int:booking_id>/dringend/", dayplan.booking_urgent, name="booking_urgent"),
     path("boekingen/<int:booking_id>/verplaatsen/", dayplan.booking_move, name="booking_move"),
+    path(
+        "boekingen/<int:booking_id>/verplaatsen/formulier/",
+        dayplan.booking_move_form,
+        name="booking_move_form",
+    ),
     # Today's list
     path("vandaag/", today.today, name="today"),
     path("vandaag/<int:site_id>/", today.today, name="today_site"),

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from elief import dates
+from elief.links import url_for_each
 from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.access import record_access
@@ -42,6 +43,63 @@ def _plan_url(site: Site, day: dt.date) -> str:
     return f"{reverse('planning:dayplan_site', args=[site.pk])}?dag={day.isoformat()}"
 
 
+def _links(site: Site, day: dt.date) -> dict:
+    """The URLs of a plan's rows, each pattern reversed once (elief.links)."""
+    dag = f"?dag={day.isoformat()}"
+    detail = url_for_each("planning:booking_detail")
+    cancel = url_for_each("planning:booking_cancel")
+    urgent = url_for_each("planning:booking_urgent")
+    move_form = url_for_each("planning:booking_move_form")
+    add = url_for_each("planning:booking_add")
+    return {
+        "dag": dag,
+        "detail": detail,
+        "cancel": lambda pk: cancel(pk) + dag,
+        "urgent": lambda pk: urgent(pk) + dag,
+        "move_form": move_form,
+        "add": lambda pk: add(pk) + dag,
+        "restore": lambda pk: reverse("planning:booking_restore", args=[pk]) + dag,
+        "picker": reverse("planning:child_picker", args=[site.pk]),
+    }
+
+
+def _prepare_group(
+    group_day,
+    *,
+    site: Site,
+    day: dt.date,
+    links: dict,
+    form: BookingForm | None,
+    flash: dict | None,
+    picks: dict | None,
+    children,
+) -> None:
+    """Attach what a group's card shows besides its figures: the URLs and the form."""
+    for booking in group_day.bookings:
+        booking.detail_url = links["detail"](booking.pk)
+        if booking.outcome == rules.PLANNED:
+            booking.cancel_url = links["cancel"](booking.pk)
+            booking.urgent_url = links["urgent"](booking.pk)
+            booking.move_form_url = links["move_form"](booking.pk)
+    group_day.add_url = links["add"](group_day.group.pk)
+    group_day.form = form or BookingForm(
+        children=children,
+        site=site,
+        prefix=f"g{group_day.group.pk}",
+        initial={
+            "start": dt.time(8, 30),
+            "end": dt.time(16, 30),
+            "place_type": PlaceType.OCCASIONAL,
+        },
+    )
+    if flash and flash.get("undo"):
+        flash["undo_url"] = links["restore"](flash["undo"].pk)
+    group_day.flash = flash
+    # The picker lists no child until the coordinator searches: a bound form keeps
+    # only the child it was sent with.
+    group_day.picks = picks or _picked(group_day.form, day)
+
+
 def _render_plan(
     request: HttpRequest,
     *,
@@ -50,43 +108,54 @@ def _render_plan(
     forms: dict | None = None,
     flash: dict | None = None,
     picks: dict | None = None,
+    changed: list[int] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The whole page, or for htmx only the plan: every action changes the figures."""
+    """The whole page; for htmx the plan, or after an action on a group only the cards of
+    the groups it `changed` (the first in place, the others out of band) and the totals."""
     plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
     children = _children(site)
-    forms = forms or {}
-    groups = [group_day.group for group_day in plan.groups]
-    for group_day in plan.groups:
-        for booking in group_day.bookings:
-            if booking.outcome == rules.PLANNED:
-                booking.move_form = BookingMoveForm.for_booking(booking, groups=groups)
-        group_day.form = forms.get(group_day.group.pk) or BookingForm(
-            children=children,
-            site=site,
-            prefix=f"g{group_day.group.pk}",
-            initial={
-                "start": dt.time(8, 30),
-                "end": dt.time(16, 30),
-                "place_type": PlaceType.OCCASIONAL,
-            },
+    forms, flash, picks = forms or {}, flash or {}, picks or {}
+    links = _links(site, day)
+    shown = plan.groups
+    if request.htmx and changed is not None:
+        shown = sorted(
+            (g for g in plan.groups if g.group.pk in changed),
+            key=lambda g: changed.index(g.group.pk),
         )
-        group_day.flash = (flash or {}).get(group_day.group.pk)
-        # The picker lists no child until the coordinator searches: a bound form keeps
-        # only the child it was sent with.
-        group_day.picks = (picks or {}).get(group_day.group.pk) or _picked(group_day.form, day)
+    for index, group_day in enumerate(shown):
+        pk = group_day.group.pk
+        _prepare_group(
+            group_day,
+            site=site,
+            day=day,
+            links=links,
+            form=forms.get(pk),
+            flash=flash.get(pk),
+            picks=picks.get(pk),
+            children=children,
+        )
+        group_day.oob = index > 0
     context = {
         "plan": plan,
         "site": site,
         "day": day,
-        "sites": sites_for(request.user),
-        "previous_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
+        "day_iso": day.isoformat(),
+        "urls": links,
         "today": timezone.localdate(),
-        "plan_url": _plan_url(site, day),
     }
-    template = "planning/dayplan.html#plan" if request.htmx else "planning/dayplan.html"
-    return render(request, template, context, status=status)
+    if request.htmx and changed is not None:
+        context["changed"] = shown
+        return render(request, "planning/dayplan.html#changed", context, status=status)
+    if request.htmx:
+        return render(request, "planning/dayplan.html#plan", context, status=status)
+    context.update(
+        sites=sites_for(request.user),
+        previous_day=day - dt.timedelta(days=1),
+        next_day=day + dt.timedelta(days=1),
+        plan_url=_plan_url(site, day),
+    )
+    return render(request, "planning/dayplan.html", context, status=status)
 
 
 def _age(months: int) -> str:
@@ -156,10 +225,14 @@ def _after_action(
     text: str,
     undo: Booking | None = None,
     candidates: list | None = None,
+    also: int | None = None,
 ) -> HttpResponse:
+    """The message in the group's card, or back to the page without JavaScript. `also` is
+    another group the action changed (a move to another group that day)."""
     if request.htmx:
         flash = {"level": level, "text": text, "undo": undo, "candidates": candidates}
-        return _render_plan(request, site=site, day=day, flash={group_id: flash})
+        changed = [group_id] if also in (None, group_id) else [group_id, also]
+        return _render_plan(request, site=site, day=day, flash={group_id: flash}, changed=changed)
     getattr(messages, level)(request, text)
     return redirect(_plan_url(site, day))
 
@@ -206,7 +279,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_plan_url(site, day))
     # 200, not 422: htmx swaps only successful responses, and the form shows the errors.
-    return _render_plan(request, site=site, day=day, forms={group.pk: form})
+    return _render_plan(request, site=site, day=day, forms={group.pk: form}, changed=[group.pk])
 
 
 def _booking_action(request: HttpRequest, booking_id: int):
@@ -337,14 +410,48 @@ def booking_move(request: HttpRequest, booking_id: int) -> HttpResponse:
         "group": booking.group.name,
         "day": formats.date_format(booking.date, "SHORT_DAY_FORMAT"),
     }
+    # The message stays in the card the form was in; the group the booking moved to that
+    # day comes along out of band.
+    if booking.date == origin_day and booking.group_id != origin_group:
+        return _after_action(
+            request,
+            site=site,
+            day=origin_day,
+            group_id=origin_group,
+            level="success",
+            text=text,
+            also=booking.group_id,
+        )
     return _after_action(
-        request,
-        site=site,
-        day=origin_day,
-        group_id=booking.group_id if booking.date == origin_day else origin_group,
-        level="success",
-        text=text,
+        request, site=site, day=origin_day, group_id=origin_group, level="success", text=text
     )
+
+
+def _move_form(request: HttpRequest, booking: Booking) -> BookingMoveForm:
+    groups = list(
+        selectors.group_list_for_site(user=request.user, site=booking.group.site).order_by("name")
+    )
+    return BookingMoveForm.for_booking(booking, groups=groups)
+
+
+@require_GET
+@coordinator_only
+def booking_move_form(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The move form of a row of the day plan, loaded when the row's "Move" is opened;
+    without JavaScript the booking's page has the same form."""
+    booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    if not request.htmx:
+        return redirect(reverse("planning:booking_detail", args=[booking.pk]) + "#move")
+    if booking.outcome != rules.PLANNED:
+        return HttpResponse(_("Only a planned booking can be moved."))
+    context = {
+        "booking": booking,
+        "form": _move_form(request, booking),
+        "move_url": reverse("planning:booking_move", args=[booking.pk])
+        + f"?dag={booking.date.isoformat()}",
+        "in_plan": True,
+    }
+    return render(request, "planning/_booking_move.html", context)
 
 
 @require_GET
@@ -370,6 +477,8 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
             "booking": booking,
             "changes": changes,
             "plan_url": _plan_url(booking.group.site, booking.date),
+            "move_form": _move_form(request, booking) if booking.outcome == rules.PLANNED else None,
+            "move_url": reverse("planning:booking_move", args=[booking.pk]),
         },
     )
 

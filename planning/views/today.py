@@ -18,11 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import retarget
 
+from elief.links import url_for_each
 from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
@@ -131,6 +133,9 @@ class SiteToday:
     staff_on_shift: int = 0
     interns_on_shift: int = 0
     bookings: dict[int, Booking] = field(default_factory=dict)
+    page_url: str = ""
+    # The <option>s of the urgent forms' child field, the same in every group.
+    child_options: str = ""
     # Bookings still planned, or present without a departure, once the site has closed.
     to_settle: int = 0
 
@@ -202,7 +207,17 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     undoable = _undoable(bookings, now)
     settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
     by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
+    urls = {
+        name: url_for_each(f"planning:{name}")
+        for name in ("today_check_in", "today_check_out", "today_undo", "today_absence")
+    }
+    correct_url = url_for_each("planning:attendance_correct")
     for booking in bookings:
+        booking.check_in_url = urls["today_check_in"](booking.pk)
+        booking.check_out_url = urls["today_check_out"](booking.pk)
+        booking.undo_url = urls["today_undo"](booking.pk)
+        booking.absence_url = urls["today_absence"](booking.pk)
+        booking.correct_url = correct_url(booking.pk)
         booking.status = _status(booking)
         booking.can_undo = booking.pk in undoable
         booking.to_settle = settling and rules.is_unsettled(
@@ -243,6 +258,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         staff_on_shift=len(counted),
         interns_on_shift=len(shifts) - len(counted),
         bookings={booking.pk: booking for booking in bookings},
+        page_url=_page_url(site),
         to_settle=sum(1 for booking in bookings if booking.to_settle),
     )
 
@@ -276,6 +292,14 @@ def _now_time(now: dt.datetime) -> dt.time:
 
 
 def _with_urgent_forms(data: SiteToday, bound: UrgentForm | None = None) -> SiteToday:
+    # Rendering a select's options through the widget templates, once per group, cost more
+    # than the rest of the page: they are the same for every group, so they are drawn once.
+    data.child_options = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        [("", _("Choose a child…"))]
+        + [(child.pk, f"{child.first_name} {child.last_name}") for child in data.candidates],
+    )
     for group_day in data.groups:
         if bound is not None and bound.prefix == f"urgent-{group_day.group.pk}":
             group_day.urgent_form = bound

@@ -65,18 +65,26 @@ def test_the_day_plan_works_under_the_policy(live_server, page, open_site):
     page.goto(f"{live_server.url}{reverse('planning:dayplan')}")
     group = page.locator("section.group:has(h2:text-is('Vlinders'))")
     group.locator("details.add-booking > summary").click()
-    group.locator("select[name$=child]").select_option(label="Yasmine Benali · G-077")
+    # The picker searches as the coordinator types.
+    group.locator("input[type=search]").press_sequentially("yas")
+    group.locator("[data-child] input[type=radio]").check()
     group.locator("input[name$=-start]").fill("08:30")
     # An arrow key typed in a field stays in the field.
     group.locator("input[name$=-end]").press("ArrowLeft")
     group.locator("input[name$=-end]").fill("15:30")
-    group.locator(".add-form button[type=submit]").click()
+    group.locator(".add-form button.book").click()
     expect(
         page.locator("section.group:has(h2:text-is('Vlinders'))").locator(
             "tr", has_text="Yasmine Benali"
         )
     ).to_be_visible()
     assert Booking.objects.filter(child__first_name="Yasmine", date=today).exists()
+    # The move form of a row comes when the row's "Move" is opened.
+    row = page.locator("section.group:has(h2:text-is('Vlinders'))").locator(
+        "tr", has_text="Yasmine Benali"
+    )
+    row.locator("details.move > summary").click()
+    expect(row.locator(".move-form select[name=group]")).to_be_visible()
     yesterday = today - dt.timedelta(days=1)
     assert f"dag={yesterday:%Y-%m-%d}" not in page.url
 

@@ -74,7 +74,10 @@ def test_a_booking_is_refused_then_booked_anyway_with_a_reason(signed_in, site, 
     response = _add(signed_in, group, _child(site, "Bo"))
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
-    assert "<html" not in body and 'id="plan"' in body
+    # Only the group's card answers, with the site's totals and hour strip out of band.
+    assert "<html" not in body and 'id="plan"' not in body
+    assert body.lstrip().startswith(f'<section class="card group" id="group-{group.pk}"')
+    assert '<section id="plan-summary"' in body and 'hx-swap-oob="true"' in body
     assert "81,0 %" in body  # P(X > 1) with p = 0.9, 0.9: the reserve is still held
     response = _add(
         signed_in,
@@ -214,6 +217,72 @@ def test_move_to_another_group(signed_in, site, group):
     assert booking.changes.get(action="moved").user is not None
 
 
+def test_a_move_within_the_day_answers_with_both_groups_and_the_totals(signed_in, site, group):
+    other = GroupFactory(site=site, name="Egeltjes", capacity=10)
+    booking = Booking.objects.create(
+        child=_child(site, "Lina"),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    response = signed_in.post(
+        f"{reverse('planning:booking_move', args=[booking.pk])}?dag={DAY}",
+        {"version": 1, "group": other.pk, "day": DAY.isoformat(), "start": "09:00", "end": "15:00"},
+        headers={"hx-request": "true"},
+    )
+    body = response.content.decode()
+    # The card the form was in answers in place, without the child; the group it moved to
+    # and the totals come out of band.
+    origin, _, rest = body.partition(f'<section class="card group" id="group-{other.pk}"')
+    assert origin.lstrip().startswith(f'<section class="card group" id="group-{group.pk}"')
+    assert "Lina" not in origin.split('<div class="message')[0]
+    assert rest.split(">", 1)[0].endswith('hx-swap-oob="true"') and "Lina" in rest
+    assert '<section id="plan-summary"' in rest
+    assert 'id="plan"' not in body
+
+
+def test_the_move_form_comes_when_opened_and_lives_on_the_booking_page(signed_in, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    form_url = reverse("planning:booking_move_form", args=[booking.pk])
+    plan = signed_in.get(_plan_url(site)).content.decode()
+    assert f'hx-get="{form_url}"' in plan and 'name="group"' not in plan
+    fragment = signed_in.get(form_url, headers={"hx-request": "true"})
+    assert fragment.status_code == HTTPStatus.OK
+    html = fragment.content.decode()
+    assert "<html" not in html and 'name="group"' in html and f'value="{group.pk}"' in html
+    assert f'hx-post="{reverse("planning:booking_move", args=[booking.pk])}?dag={DAY}"' in html
+    # Without JavaScript the row's link leads to the booking's page, which has the form.
+    detail = reverse("planning:booking_detail", args=[booking.pk])
+    assert signed_in.get(form_url).url == f"{detail}#move"
+    page = signed_in.get(detail).content.decode()
+    assert 'id="move"' in page and 'name="group"' in page and "hx-post" not in page
+
+
+def test_another_sites_coordinator_cannot_open_the_move_form(client, site, group):
+    booking = Booking.objects.create(
+        child=_child(site),
+        group=group,
+        date=DAY,
+        start=dt.time(8),
+        end=dt.time(16),
+        place_type="occasional",
+    )
+    client.force_login(UserFactory(role=Role.COORDINATOR, sites=[SiteFactory(name="Elief Noord")]))
+    response = client.get(
+        reverse("planning:booking_move_form", args=[booking.pk]), headers={"hx-request": "true"}
+    )
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
 def test_mark_urgent_and_back(signed_in, site, group):
     booking = Booking.objects.create(
         child=_child(site),
@@ -288,11 +357,53 @@ def test_the_day_plan_needs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("children", [2, 12])
+def test_a_refused_booking_answers_in_a_fixed_number_of_queries(
+    signed_in, site, children, django_assert_num_queries
+):
+    _populate(site, 3, children)
+    group = site.groups.order_by("name").first()
+    group.capacity = children
+    group.save()
+    with django_assert_num_queries(23):
+        response = _add(signed_in, group, _child(site, "Extra"))
+    assert 'class="alert error refusal"' in response.content.decode()
+    assert not Booking.objects.filter(child__first_name="Extra").exists()
+
+
+@pytest.mark.parametrize("children", [2, 12])
+def test_a_cancellation_answers_in_a_fixed_number_of_queries(
+    signed_in, site, children, django_assert_num_queries
+):
+    _populate(site, 3, children)
+    booking = Booking.objects.filter(date=DAY).order_by("pk").first()
+    with django_assert_num_queries(19):
+        response = signed_in.post(
+            f"{reverse('planning:booking_cancel', args=[booking.pk])}?dag={DAY}",
+            {"version": booking.version},
+            headers={"hx-request": "true"},
+        )
+    assert f'id="group-{booking.group_id}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("children", [2, 12])
+def test_the_move_form_needs_a_fixed_number_of_queries(
+    signed_in, site, children, django_assert_num_queries
+):
+    _populate(site, 3, children)
+    booking = Booking.objects.filter(date=DAY).order_by("pk").first()
+    with django_assert_num_queries(4):
+        signed_in.get(
+            reverse("planning:booking_move_form", args=[booking.pk]),
+            headers={"hx-request": "true"},
+        )
+
+
+@pytest.mark.parametrize("children", [2, 12])
 def test_the_week_needs_a_fixed_number_of_queries(
     signed_in, site, children, django_assert_num_queries
 ):
     _populate(site, 2, children)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(8):
         signed_in.get(reverse("planning:week", args=[site.pk]) + f"?dag={DAY}")
 
 

@@ -492,6 +492,21 @@ def test_overflow_risk_never_exceeds_that_of_all_bookings_at_once(
     assert risk <= everyone + 1e-12
 
 
+@given(day=day_of_bookings, capacity=st.integers(0, 20))
+def test_overflow_risk_is_the_largest_of_every_slot_computed_on_its_own(
+    day: list[PlannedBooking], capacity: int
+) -> None:
+    # The definition, slot by slot, against the computation that skips repeated slots.
+    by_slot = max(
+        (
+            overflow_probability([b.p for b in day if fills_slot(b.start, b.end, slot)], capacity)
+            for slot in slots(OPENS, CLOSES)
+        ),
+        default=0.0,
+    )
+    assert overflow_risk(day, capacity=capacity, opens=OPENS, closes=CLOSES) == by_slot
+
+
 def test_expected_children_is_the_sum_of_the_show_probabilities() -> None:
     day = [
         booking("08:00", "12:00", 0.9),
