@@ -173,6 +173,9 @@ def insert_bookings(rows: Iterable[tuple]) -> int:
     count = 0
     if connection.vendor == "postgresql":
         now = timezone.now()
+        with connection.cursor() as cursor:
+            # A million rows take longer than the web's statement timeout allows a page.
+            cursor.execute("SET statement_timeout = 0")
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
@@ -180,6 +183,8 @@ def insert_bookings(rows: Iterable[tuple]) -> int:
             for row in rows:
                 copy.write_row((*row, False, "", now, now, 1))
                 count += 1
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
         return count
     now = ops.adapt_datetimefield_value(timezone.now())
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
