@@ -353,6 +353,25 @@ def children_present(*, sites: Iterable[Site], start: dt.date, end: dt.date) -> 
     return {row["group__site"]: row for row in rows}
 
 
+def children_counted(*, site: Site, through: dt.date) -> dict[str, int]:
+    """The counts of a site's month snapshot (SiteMonthSnapshot) through `through`:
+    distinct children present, and of them from a vulnerable family, since the first of
+    the month, of the year and of the pace (rules.counting_starts). One query."""
+    starts = rules.counting_starts(through)
+    present = Booking.objects.filter(
+        group__site=site,
+        date__range=(starts["year"], through),
+        outcome=planning_rules.PRESENT,
+    )
+    vulnerable = Q(child__family__vulnerable=True)
+    counts = {}
+    for period, suffix in (("month", ""), ("year", "_year"), ("pace", "_pace")):
+        since = Q(date__gte=starts[period])
+        counts[f"children{suffix}"] = Count("child", distinct=True, filter=since)
+        counts[f"vulnerable{suffix}"] = Count("child", distinct=True, filter=since & vulnerable)
+    return present.aggregate(**counts)
+
+
 def summary_of(
     *,
     open_days: int,

@@ -16,8 +16,10 @@ from subsidies import rules, selectors
 from subsidies.models import (
     DAY_SNAPSHOT_FIGURES,
     SCHEME_DAY_SNAPSHOT_FIGURES,
+    SITE_MONTH_FIGURES,
     DaySnapshot,
     SchemeDaySnapshot,
+    SiteMonthSnapshot,
 )
 
 # Attendance recorded a few days late (a forgotten check-out, an absence code added on
@@ -132,7 +134,29 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
         DaySnapshot.objects.filter(pk__in=stale).delete()
     if stale_schemes:
         SchemeDaySnapshot.objects.filter(pk__in=stale_schemes).delete()
+    month_snapshots_store(site=site, start=start, end=end)
     return len(days)
+
+
+def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
+    """Count again the children of every month from start to end (SiteMonthSnapshot):
+    through the month's last day, or yesterday while the month is running. One query a
+    month, and one write."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    rows = []
+    month = start.replace(day=1)
+    while month <= end:
+        month_end = rules.month_bounds(month)[1]
+        through = min(month_end, max(end, yesterday))
+        counts = selectors.children_counted(site=site, through=through)
+        rows.append(SiteMonthSnapshot(site=site, month=month, through=through, **counts))
+        month = month_end + dt.timedelta(days=1)
+    SiteMonthSnapshot.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["site", "month"],
+        update_fields=SITE_MONTH_FIGURES,
+    )
 
 
 def unsettled_bookings_by_group_day(
