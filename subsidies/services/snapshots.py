@@ -181,17 +181,20 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
 
 def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
     """Count again the children of every month from start to end (SiteMonthSnapshot):
-    through the month's last day, or yesterday while the month is running. One query a
-    month, and one write."""
+    through the month's last day, or yesterday while the month is running. One query and
+    one write."""
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    rows = []
+    throughs = {}
     month = start.replace(day=1)
     while month <= end:
         month_end = rules.month_bounds(month)[1]
-        through = min(month_end, max(end, yesterday))
-        counts = selectors.children_counted(site=site, through=through)
-        rows.append(SiteMonthSnapshot(site=site, month=month, through=through, **counts))
+        throughs[month] = min(month_end, max(end, yesterday))
         month = month_end + dt.timedelta(days=1)
+    counted = selectors.children_counted(site=site, throughs=list(throughs.values()))
+    rows = [
+        SiteMonthSnapshot(site=site, month=month, through=through, **counts)
+        for (month, through), counts in zip(throughs.items(), counted, strict=True)
+    ]
     SiteMonthSnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,
