@@ -7,6 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+BENCH_SIZE ?= demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -54,7 +55,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 
 bench: install-dev
-	$(PY) -m benchmarks
+	BENCH_SIZE=$(BENCH_SIZE) $(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/celery

@@ -1,7 +1,10 @@
-"""`make bench`: timings through the whole Django stack, one `name value` per line.
+"""`make bench`: timings through the whole Django stack, one `name value` per line, and
+the number of queries of each page or action as `name_queries N`.
 
-Seeds a throw-away test database (SQLite by default, or DATABASE_URL's server) with a
-site of 60 children and 12 weeks of history, so it never touches the data of `make run`.
+Seeds a throw-away test database (SQLite by default, or DATABASE_URL's server), so it never
+touches the data of `make run`: 20 sites with one year of bookings (about 190 000), or with
+BENCH_SIZE=large five years (about a million, PostgreSQL recommended); and next to them the
+measured site of 60 children with 12 weeks of history.
 """
 
 import datetime as dt
@@ -29,7 +32,14 @@ from django.utils import timezone  # noqa: E402
 
 ROUNDS = 30
 CHILDREN = 60
+SIZES = {"demo": 1, "large": 5}  # years of bookings of the 20 sites
 HISTORY_WEEKS = 12
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries.captured_queries)
 
 
 def p50_ms(call: Callable[[], object], rounds: int = ROUNDS) -> float:
@@ -88,16 +98,23 @@ def main() -> None:
     # No setup_test_environment(): its template instrumentation would slow every page
     # down in a way real requests never are.
     settings.ALLOWED_HOSTS = ["testserver"]
+    # The test client speaks plain HTTP; without DEBUG every page would redirect to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    size = os.environ.get("BENCH_SIZE") or "demo"
+    if size not in SIZES:
+        raise SystemExit(f"BENCH_SIZE must be one of {', '.join(SIZES)}, not {size!r}")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        from benchmarks import subsidies
         from elief.models import Role
         from families.models import Child
         from planning import services
+        from planning.models import Booking
         from tests.factories import (
             ChildFactory,
             FamilyFactory,
@@ -105,6 +122,11 @@ def main() -> None:
             SiteFactory,
             UserFactory,
         )
+
+        started = time.perf_counter()
+        bench_sites = subsidies.seed(timezone.localdate(), years=SIZES[size])
+        print(f"bookings {Booking.objects.count()}")
+        print(f"seed_s {time.perf_counter() - started:.1f}")
 
         site = SiteFactory(name="Bench", licensed_places=45)
         groups = [
@@ -114,32 +136,37 @@ def main() -> None:
         children = [ChildFactory(family=FamilyFactory(site=site)) for _ in range(CHILDREN)]
         today = next_open_day(site, timezone.localdate())
         seed(site, groups, children, today)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
         coordinator = Client()
         coordinator.force_login(UserFactory(role=Role.COORDINATOR, sites=[site]))
         staff = Client()
         staff.force_login(UserFactory(role=Role.STAFF, sites=[site]))
+        board = Client()
+        board.force_login(UserFactory(role=Role.BOARD))
         plan_url = f"{reverse('planning:dayplan_site', args=[site.pk])}?dag={today.isoformat()}"
+        week_url = f"{reverse('planning:week', args=[site.pk])}?dag={today.isoformat()}"
         today_url = reverse("planning:today_site", args=[site.pk])
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        report_url = f"{reverse('subsidies:report')}?maand={last_month:%Y-%m}"
 
-        def baseline() -> None:
-            # The staff's home page: signed in, base layout and menu, next to no data (the
-            # coordinator's has the look-ahead, measured as home).
-            assert staff.get("/").status_code == 200
+        def get(client: Client, url: str) -> Callable[[], None]:
+            def call() -> None:
+                assert client.get(url).status_code == 200, url
 
-        def home() -> None:
-            # The coordinator's home page with the look-ahead of the next ten open days.
-            assert coordinator.get("/").status_code == 200
+            return call
 
-        def dayplan() -> None:
-            assert coordinator.get(plan_url).status_code == 200
-
-        def today_list() -> None:
-            assert staff.get(today_url).status_code == 200
-
-        with CaptureQueriesContext(connection) as queries:
-            dayplan()
-        dayplan_queries = len(queries.captured_queries)
+        # The staff's home page: signed in, base layout and menu, next to no data (the
+        # coordinator's has the look-ahead, measured as home).
+        pages = {
+            "baseline": get(staff, "/"),
+            "home": get(coordinator, "/"),
+            "dayplan": get(coordinator, plan_url),
+            "today": get(staff, today_url),
+            "week": get(coordinator, week_url),
+        }
 
         extra = [
             Child.objects.create(
@@ -148,11 +175,11 @@ def main() -> None:
                 last_name="Kind",
                 birth_date=dt.date(2025, 1, 1),
             )
-            for n in range(ROUNDS + 1)
+            for n in range(ROUNDS + 3)
         ]
         # Fresh days beyond the seeded ones, so each booking is accepted on its merits.
         future_days = site.open_days(today + dt.timedelta(days=21), today + dt.timedelta(days=42))
-        pending = iter(enumerate(extra))
+        pending = iter(enumerate(extra[1:]))
 
         def booking_create() -> None:
             index, child = next(pending)
@@ -167,18 +194,57 @@ def main() -> None:
                 user=None,
             )
 
+        # A full day: the group's capacity booked, so one more booking is refused (and
+        # nothing is written: the same refusal can be timed again and again).
+        full_day = site.open_days(today + dt.timedelta(days=50), today + dt.timedelta(days=60))[0]
+        Booking.objects.bulk_create(
+            Booking(
+                child=child,
+                group=groups[0],
+                date=full_day,
+                start=dt.time(8, 30),
+                end=dt.time(16, 30),
+                place_type="occasional",
+            )
+            for child in children[: groups[0].capacity + 2]
+        )
+
+        def booking_refused() -> None:
+            try:
+                services.booking_create(
+                    child=extra[0],
+                    group=groups[0],
+                    day=full_day,
+                    start=dt.time(8, 30),
+                    end=dt.time(16, 30),
+                    place_type="occasional",
+                    user=None,
+                )
+            except services.BookingRefused:
+                return
+            raise AssertionError("the booking on a full day was accepted")
+
         reset_queries()
-        print(f"baseline_ms_p50 {p50_ms(baseline):.2f}")
-        print(f"home_ms_p50 {p50_ms(home):.2f}")
-        print(f"dayplan_ms_p50 {p50_ms(dayplan):.2f}")
-        print(f"dayplan_queries {dayplan_queries}")
-        print(f"today_ms_p50 {p50_ms(today_list):.2f}")
+        for name, call in pages.items():
+            queries = count_queries(call)
+            print(f"{name}_ms_p50 {p50_ms(call):.2f}")
+            print(f"{name}_queries {queries}")
+        queries = count_queries(booking_create)
         print(f"booking_create_ms_p50 {p50_ms(booking_create):.2f}")
+        print(f"booking_create_queries {queries}")
+        queries = count_queries(booking_refused)
+        print(f"booking_refused_ms_p50 {p50_ms(booking_refused):.2f}")
+        print(f"booking_refused_queries {queries}")
 
-        from benchmarks import subsidies
-
-        for name, value in subsidies.run().items():
+        for name, value in subsidies.run(bench_sites).items():
             print(f"{name} {value:.3f}")
+
+        # The board's report of last month over every site, from the snapshots the
+        # nightly runs above stored.
+        report = get(board, report_url)
+        queries = count_queries(report)
+        print(f"board_report_ms_p50 {p50_ms(report, rounds=10):.2f}")
+        print(f"board_report_queries {queries}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -25,6 +25,22 @@ def _belgian_holidays(year: int) -> dict[dt.date, str]:
     return dict(holidays.country_holidays("BE", years=year, language="nl"))
 
 
+# The years a page or report may ask about: five years back (the board's history), two ahead.
+WARM_YEARS_BACK = 5
+WARM_YEARS_AHEAD = 2
+
+
+def holidays_warm(today: dt.date | None = None) -> None:
+    """Load the Belgian holidays of the years around today into this process's cache.
+
+    The `holidays` package imports its calendars on the first call, which takes seconds;
+    the web and worker processes call this at start-up so no request or task pays it.
+    """
+    year = (today or dt.date.today()).year
+    for each in range(year - WARM_YEARS_BACK, year + WARM_YEARS_AHEAD + 1):
+        _belgian_holidays(each)
+
+
 def public_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     found: dict[dt.date, str] = {}
     for year in range(start.year, end.year + 1):

@@ -52,3 +52,11 @@ def worker_statement_timeout(**kwargs) -> None:
     from django.conf import settings
 
     statement_timeout_use(settings.DB_WORKER_STATEMENT_TIMEOUT_MS)
+
+
+@worker_init.connect
+def worker_holidays_warm(**kwargs) -> None:
+    # Before the pool forks too: no task pays the seconds of the first holidays call.
+    from elief import calendar
+
+    calendar.holidays_warm()

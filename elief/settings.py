@@ -216,10 +216,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set; otherwise a broker on the file system that
 # needs no server, so `make run` works on a bare machine.
 CELERY_DIR = VAR_DIR / "celery"
+# Tasks are acknowledged when done (acks late): a task whose worker is killed mid-run goes
+# back to the queue. Redis hands it out again once the visibility timeout has passed (an
+# hour by default); ten minutes is well above a night's work (seconds) yet takes a killed
+# task up again within minutes. A task running or waiting for its retry longer than this
+# would be delivered twice, which the tasks allow: they are idempotent, and their retry
+# countdown stays below it (subsidies.tasks).
+CELERY_VISIBILITY_TIMEOUT_S = 600
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_S}
 else:
     # The host is unused; naming it keeps kombu from warning that none was supplied.
     CELERY_BROKER_URL = "filesystem://localhost/"

@@ -368,3 +368,44 @@ SCHEME_DAY_SNAPSHOT_FIGURES = tuple(
     for field in SchemeDaySnapshot._meta.concrete_fields
     if field.name not in ("id", "scheme", "group", "date")
 )
+
+
+class SiteMonthSnapshot(models.Model):
+    """The distinct children present at a site, counted by the nightly work per month.
+
+    A child present on several days counts once, so these counts cannot be added up from
+    the day snapshots; counting them from the bookings on every board page scans a year of
+    bookings three times. Counted from the first of the month, of the year, and of the
+    last rules.PACE_DAYS (never before the year) through `through`: the month's last day, or
+    the last day computed while the month is running.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="month_snapshots")
+    month = models.DateField(_("month"))
+    through = models.DateField(_("through"))
+    children = models.PositiveIntegerField(default=0)
+    vulnerable = models.PositiveIntegerField(default=0)
+    children_year = models.PositiveIntegerField(default=0)
+    vulnerable_year = models.PositiveIntegerField(default=0)
+    children_pace = models.PositiveIntegerField(default=0)
+    vulnerable_pace = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("month snapshot")
+        verbose_name_plural = _("month snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "month"], name="one_snapshot_per_site_and_month"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="month_snapshot_on_the_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.month:%Y-%m}"
+
+
+SITE_MONTH_FIGURES = tuple(
+    field.name
+    for field in SiteMonthSnapshot._meta.concrete_fields
+    if field.name not in ("id", "site", "month")
+)

@@ -429,3 +429,19 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return start, end
+
+
+# The "current pace" of a yearly condition: the last three months.
+PACE_DAYS = 91
+
+
+def counting_starts(through: dt.date) -> dict[str, dt.date]:
+    """Where the counts of a site's month snapshot start, for a month counted through
+    `through`: the first of the month, of the year, and of the pace (never before the
+    year)."""
+    year = dt.date(through.year, 1, 1)
+    return {
+        "month": through.replace(day=1),
+        "year": year,
+        "pace": max(year, through - dt.timedelta(days=PACE_DAYS - 1)),
+    }

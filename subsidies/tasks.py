@@ -3,6 +3,7 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from subsidies import services
@@ -11,7 +12,8 @@ from subsidies import services
 @shared_task(
     autoretry_for=(DatabaseError, OSError),
     retry_backoff=60,  # 1, 2, 4, … minutes: a database restarting at night gets time
-    retry_backoff_max=3600,
+    # Below the broker's visibility timeout, or a retry waiting would be handed out twice.
+    retry_backoff_max=settings.CELERY_VISIBILITY_TIMEOUT_S // 2,
     retry_jitter=True,
     max_retries=8,
     acks_late=True,

@@ -22,6 +22,7 @@ from subsidies.models import (
     Scheme,
     SchemeCategory,
     SchemeDaySnapshot,
+    SiteMonthSnapshot,
 )
 from subsidies.referral_figures import referral_figures
 from subsidies.selectors.days import (
@@ -76,6 +77,30 @@ def snapshot_months(*, sites: Sequence[Site], start: dt.date, end: dt.date) -> d
         .order_by("month")
     )
     return {as_date(row["month"]): _clean(row) for row in rows}
+
+
+NO_CHILDREN = {"children": 0, "vulnerable": 0}
+
+
+def children_stored(
+    *, sites: Sequence[Site], months: Sequence[dt.date]
+) -> dict[tuple[int, dt.date], dict[str, dict]]:
+    """Per (site id, month): the distinct children present counted by the nightly work
+    (SiteMonthSnapshot), as {"month"|"year"|"pace": {"children": n, "vulnerable": n}}.
+    One query, however many bookings; a month without its snapshot is left out."""
+    rows = SiteMonthSnapshot.objects.filter(site__in=[s.pk for s in sites], month__in=months)
+    return {
+        (row.site_id, row.month): {
+            "month": {"children": row.children, "vulnerable": row.vulnerable},
+            "year": {"children": row.children_year, "vulnerable": row.vulnerable_year},
+            "pace": {"children": row.children_pace, "vulnerable": row.vulnerable_pace},
+        }
+        for row in rows
+    }
+
+
+def _stored(counts: dict, site: Site, month: dt.date, period: str) -> dict:
+    return counts.get((site.pk, month), {}).get(period, NO_CHILDREN)
 
 
 def as_date(value) -> dt.date:
@@ -242,7 +267,7 @@ def monthly_report(
         )
 
     by_site = snapshot_totals_by_site(sites=site_list, start=start, end=end)
-    present = children_present(sites=site_list, start=start, end=end)
+    stored = children_stored(sites=site_list, months=[start])
     referrals = referral_figures(sites=site_list, start=start, end=end)
     totals = {name: ZERO for name in DAY_SNAPSHOT_FIGURES}
     per_site = []
@@ -250,7 +275,7 @@ def monthly_report(
         row = by_site.get(each.pk, {name: ZERO for name in DAY_SNAPSHOT_FIGURES})
         for name in DAY_SNAPSHOT_FIGURES:
             totals[name] += row[name] or ZERO
-        kids = present.get(each.pk, {"children": 0, "vulnerable": 0})
+        kids = _stored(stored, each, start, "month")
         settings = settings_in_force(list(each.settings.all()), each, end)
         per_site.append(
             {
@@ -303,13 +328,23 @@ def monthly_report(
         schemes=snapshot_schemes(sites=site_list, start=start, end=end),
         groups=snapshot_groups(site=site, start=start, end=end) if site else [],
         per_site=per_site,
-        compliance=compliance(sites=site_list, as_of=as_of),
+        compliance=compliance(
+            sites=site_list,
+            as_of=as_of,
+            children={
+                site.pk: (
+                    _stored(stored, site, start, "year"),
+                    _stored(stored, site, start, "pace"),
+                )
+                for site in site_list
+            },
+        ),
     )
 
 
 # Compliance
 
-PACE_DAYS = 91  # the "current pace": the last three months
+PACE_DAYS = rules.PACE_DAYS
 
 
 def _condition_key(scheme: Scheme, settings: SiteSettings) -> list[tuple[str, Decimal]]:
@@ -331,16 +366,24 @@ def _condition_key(scheme: Scheme, settings: SiteSettings) -> list[tuple[str, De
     return found
 
 
-def compliance(*, sites: Sequence[Site], as_of: dt.date) -> list[dict]:
+def compliance(
+    *,
+    sites: Sequence[Site],
+    as_of: dt.date,
+    children: dict[int, tuple[dict, dict]] | None = None,
+) -> list[dict]:
     """Each condition of each site's schemes in the calendar year of `as_of`: the figure so
     far, the projection to the end of the year at the pace of the last three months, and
     met / at risk / missed. Sites come with closing days, settings and groups prefetched.
-    A fixed number of queries (schemes, snapshot sums twice, children twice)."""
+    A fixed number of queries (schemes, snapshot sums twice, children twice unless given).
+
+    `children`: per site id, the children present in the year so far and at the pace, as
+    stored for the month of `as_of` (children_stored), instead of counting them again."""
     if not sites:
         return []
     year_start = dt.date(as_of.year, 1, 1)
     year_end = dt.date(as_of.year, 12, 31)
-    pace_start = max(year_start, as_of - dt.timedelta(days=PACE_DAYS - 1))
+    pace_start = rules.counting_starts(as_of)["pace"]
     schemes_by_site: dict[int, list[Scheme]] = defaultdict(list)
     schemes = Scheme.objects.filter(
         site__in=[s.pk for s in sites], rates__valid_from__lte=year_end
@@ -349,8 +392,12 @@ def compliance(*, sites: Sequence[Site], as_of: dt.date) -> list[dict]:
         schemes_by_site[scheme.site_id].append(scheme)
     so_far = snapshot_totals_by_site(sites=sites, start=year_start, end=as_of)
     pace = snapshot_totals_by_site(sites=sites, start=pace_start, end=as_of)
-    kids_so_far = children_present(sites=sites, start=year_start, end=as_of)
-    kids_pace = children_present(sites=sites, start=pace_start, end=as_of)
+    if children is None:
+        kids_so_far = children_present(sites=sites, start=year_start, end=as_of)
+        kids_pace = children_present(sites=sites, start=pace_start, end=as_of)
+    else:
+        kids_so_far = {pk: counts[0] for pk, counts in children.items()}
+        kids_pace = {pk: counts[1] for pk, counts in children.items()}
     period_over = as_of >= year_end
 
     result = []
@@ -451,7 +498,7 @@ def _change(now: Decimal | None, before: Decimal | None) -> dict | None:
 def board_home_figures(*, sites: Iterable[Site], month: dt.date) -> list[dict]:
     """Per site, the key figures of `month` (occupancy %, prestaties, share of children
     from vulnerable families, subsidy lost) and their change against the month before.
-    Three queries whatever the number of sites, groups, children or days; no names."""
+    Two queries whatever the number of sites, groups, children or days; no names."""
     site_list = sorted(sites, key=lambda site: site.name)
     before = add_months(month, -1)
     start, end = rules.month_bounds(month)
@@ -463,16 +510,13 @@ def board_home_figures(*, sites: Iterable[Site], month: dt.date) -> list[dict]:
         .annotate(**_sums())
     )
     sums = {(row["group__site"], as_date(row["month"])): _clean(row) for row in rows}
-    kids = {
-        month: children_present(sites=site_list, start=start, end=end),
-        before: children_present(sites=site_list, start=before_start, end=before_end),
-    }
+    kids = children_stored(sites=site_list, months=[before, month])
 
     def figures(site: Site, first: dt.date) -> dict | None:
         row = sums.get((site.pk, first))
         if row is None:
             return None
-        present = kids[first].get(site.pk, {"children": 0, "vulnerable": 0})
+        present = _stored(kids, site, first, "month")
         return {
             "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"]),
             "prestaties": row["prestaties"],

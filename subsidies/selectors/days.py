@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
 
 from elief import calendar
 from elief.models import Site, SiteSettings
@@ -351,6 +352,54 @@ def children_present(*, sites: Iterable[Site], start: dt.date, end: dt.date) -> 
         )
     )
     return {row["group__site"]: row for row in rows}
+
+
+def children_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[dict[str, int]]:
+    """For each date of `throughs` (each in its own month), the counts of the site's month
+    snapshot (SiteMonthSnapshot) through it: distinct children present, and of them from a
+    vulnerable family, since the first of the month, of the year and of the pace
+    (rules.counting_starts). One query: each child's first and last present day a month.
+
+    Those two days suffice: a month before the counted one lies wholly in the counting
+    unless the count starts in it, and then the child counts when its last day there is
+    on or after the start; in the counted month it counts when its first day is on or
+    before `through`.
+    """
+    if not throughs:
+        return []
+    rows = list(
+        Booking.objects.filter(
+            group__site=site,
+            date__range=(rules.counting_starts(min(throughs))["year"], max(throughs)),
+            outcome=planning_rules.PRESENT,
+        )
+        .annotate(month=TruncMonth("date"))
+        .values("child", "month", "child__family__vulnerable")
+        .annotate(first=Min("date"), last=Max("date"))
+        .order_by()
+    )
+    found = []
+    for through in throughs:
+        starts = rules.counting_starts(through)
+        counts = {}
+        for period, suffix in (("month", ""), ("year", "_year"), ("pace", "_pace")):
+            since = starts[period]
+            kids = {
+                (row["child"], row["child__family__vulnerable"])
+                for row in rows
+                if starts["year"] <= _month_of(row) <= starts["month"]
+                and row["last"] >= since
+                and row["first"] <= through
+            }
+            counts[f"children{suffix}"] = len(kids)
+            counts[f"vulnerable{suffix}"] = sum(1 for _child, vulnerable in kids if vulnerable)
+        found.append(counts)
+    return found
+
+
+def _month_of(row: dict) -> dt.date:
+    month = row["month"]
+    return month.date() if isinstance(month, dt.datetime) else month
 
 
 def summary_of(

@@ -2,9 +2,10 @@
 and stored once per group and day for the board's pages (DESIGN.md, "Reports")."""
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -14,10 +15,10 @@ from planning import selectors as planning_selectors
 from planning.models import Booking, Group
 from subsidies import rules, selectors
 from subsidies.models import (
-    DAY_SNAPSHOT_FIGURES,
-    SCHEME_DAY_SNAPSHOT_FIGURES,
+    SITE_MONTH_FIGURES,
     DaySnapshot,
     SchemeDaySnapshot,
+    SiteMonthSnapshot,
 )
 
 # Attendance recorded a few days late (a forgotten check-out, an absence code added on
@@ -78,20 +79,62 @@ def snapshots_upsert(
     *, days: list[DaySnapshot], schemes: list[SchemeDaySnapshot], batch_size: int = 1000
 ) -> None:
     """Insert the rows, or overwrite the stored ones of the same group and day."""
-    DaySnapshot.objects.bulk_create(
-        days,
-        update_conflicts=True,
-        unique_fields=["group", "date"],
-        update_fields=DAY_SNAPSHOT_FIGURES,
-        batch_size=batch_size,
+    _upsert(DaySnapshot, days, unique=("group", "date"), batch_size=batch_size)
+    _upsert(SchemeDaySnapshot, schemes, unique=("scheme", "group", "date"), batch_size=batch_size)
+
+
+def _adapter(field: models.Field):
+    ops = connection.ops
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return None
+
+
+def _upsert(
+    model: type[models.Model], rows: list, *, unique: tuple[str, ...], batch_size: int
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE of `rows` in batches of one executemany each.
+
+    bulk_create(update_conflicts=True) does the same, but prepares every value through
+    its field and compiles one statement of a thousand rows: for a year of snapshots that
+    was most of the night's work. The values here are the fields' own Python values, which
+    the database drivers take as they are, but for dates and decimals (the backend's
+    adapters: SQLite stores both as text).
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapt = [_adapter(f) for f in fields]
+    keys = {model._meta.get_field(name).column for name in unique}
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        ", ".join(ops.quote_name(f.column) for f in fields if f.column in keys),
+        ", ".join(
+            f"{ops.quote_name(f.column)} = EXCLUDED.{ops.quote_name(f.column)}"
+            for f in fields
+            if f.column not in keys
+        ),
     )
-    SchemeDaySnapshot.objects.bulk_create(
-        schemes,
-        update_conflicts=True,
-        unique_fields=["scheme", "group", "date"],
-        update_fields=SCHEME_DAY_SNAPSHOT_FIGURES,
-        batch_size=batch_size,
-    )
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        for batch in itertools.batched(rows, batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    tuple(
+                        getattr(row, name) if to_db is None else to_db(getattr(row, name))
+                        for name, to_db in zip(attnames, adapt, strict=True)
+                    )
+                    for row in batch
+                ],
+            )
 
 
 @transaction.atomic
@@ -132,7 +175,32 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
         DaySnapshot.objects.filter(pk__in=stale).delete()
     if stale_schemes:
         SchemeDaySnapshot.objects.filter(pk__in=stale_schemes).delete()
+    month_snapshots_store(site=site, start=start, end=end)
     return len(days)
+
+
+def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
+    """Count again the children of every month from start to end (SiteMonthSnapshot):
+    through the month's last day, or yesterday while the month is running. One query and
+    one write."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    throughs = {}
+    month = start.replace(day=1)
+    while month <= end:
+        month_end = rules.month_bounds(month)[1]
+        throughs[month] = min(month_end, max(end, yesterday))
+        month = month_end + dt.timedelta(days=1)
+    counted = selectors.children_counted(site=site, throughs=list(throughs.values()))
+    rows = [
+        SiteMonthSnapshot(site=site, month=month, through=through, **counts)
+        for (month, through), counts in zip(throughs.items(), counted, strict=True)
+    ]
+    SiteMonthSnapshot.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["site", "month"],
+        update_fields=SITE_MONTH_FIGURES,
+    )
 
 
 def unsettled_bookings_by_group_day(

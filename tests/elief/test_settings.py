@@ -133,3 +133,29 @@ def test_celery_falls_back_to_an_embedded_broker():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["filesystem://localhost/", "Europe/Brussels", "nl-be"]
+
+
+def test_a_task_killed_mid_run_is_handed_out_again_within_minutes():
+    # Acks late and requeued when the worker dies, and Redis hands the unacknowledged task
+    # out again after the visibility timeout: minutes, not Redis's default hour.
+    result = _settings_in_subprocess(
+        {"REDIS_URL": "redis://127.0.0.1:6379/3"},
+        "settings.CELERY_TASK_ACKS_LATE, settings.CELERY_TASK_REJECT_ON_WORKER_LOST, "
+        "settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout']",
+    )
+    assert result.returncode == 0, result.stderr
+    acks_late, reject_on_lost, timeout = result.stdout.split()
+    assert (acks_late, reject_on_lost) == ("True", "True")
+    assert 60 <= int(timeout) <= 15 * 60
+
+
+def test_the_nightly_retry_waits_less_than_the_visibility_timeout():
+    # A retry waiting longer than the visibility timeout would be delivered twice.
+    from django.conf import settings
+
+    from elief.celery import app
+    from subsidies import tasks
+
+    assert app.conf.task_acks_late
+    assert tasks.nightly.acks_late
+    assert tasks.nightly.retry_backoff_max < settings.CELERY_VISIBILITY_TIMEOUT_S
