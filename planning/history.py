@@ -85,6 +85,11 @@ def change_what(
         if after.get("outcome") == Outcome.NO_SHOW:
             return _("did not come and did not let us know")
         return _("reported absent: %(reason)s") % {"reason": label}
+    if action == "plan_changed":
+        changed = _moved(before, after, today)
+        return _("changed with the care plan: %(what)s") % {"what": changed}
+    if action == "plan_removed":
+        return _("cancelled: no longer in the care plan")
     if action == "undo_checked_in":
         return _("arrival undone")
     if action == "undo_checked_out":

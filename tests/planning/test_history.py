@@ -78,6 +78,18 @@ def test_a_move_to_another_day_and_time_names_both_in_words():
             "dag afgerond: aanwezig 08:30–16:30",
         ),
         ("settled", SNAPSHOT, {"outcome": "no_show"}, "dag afgerond: niet gekomen"),
+        (
+            "plan_changed",
+            SNAPSHOT,
+            {"start": "09:00"},
+            "aangepast met het opvangplan: verplaatst van 08:30–16:30 naar 09:00–16:30",
+        ),
+        (
+            "plan_removed",
+            SNAPSHOT,
+            {"outcome": "cancelled"},
+            "geannuleerd: niet meer in het opvangplan",
+        ),
     ],
 )
 def test_every_action_reads_as_words(action, before, after, words):
