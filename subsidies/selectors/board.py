@@ -520,7 +520,11 @@ def board_home_figures(*, sites: Iterable[Site], month: dt.date) -> list[dict]:
         return {
             "occupancy_pct": planning_rules.occupancy_pct(row["prestaties"], row["capacity"]),
             "prestaties": row["prestaties"],
-            "vulnerable_pct": rules.pct(present["vulnerable"], present["children"]),
+            # No children counted (a month before the nightly work kept them): unknown,
+            # not 0 %, so no arrow is drawn against it.
+            "vulnerable_pct": rules.pct(present["vulnerable"], present["children"])
+            if present["children"]
+            else None,
             "lost_eur": row["lost_eur"],
         }
 

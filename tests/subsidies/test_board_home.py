@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from elief.models import Role
 from subsidies import services
+from subsidies.models import SiteMonthSnapshot
 from subsidies.templatetags import subsidies as tags
 from tests.factories import (
     BookingFactory,
@@ -83,6 +84,17 @@ def test_the_board_sees_each_sites_figures_with_their_trend(client):
     assert "↑" in occupancy and "5,1 procentpunt" in occupancy  # 6.49 % against 4 / 280 = 1.43 %
     vulnerable = re.search(r'data-metric="vulnerable_pct">.*?</td>', row, re.S).group(0)
     assert 'data-change="same"' in vulnerable  # 100 % both months
+
+
+def test_a_month_without_children_counted_draws_no_arrow_against_it(client):
+    site = _site("Elief", february=2, march=10)
+    # February's figures without its children (a month before the nightly work counted them).
+    SiteMonthSnapshot.objects.filter(site=site, month=FEBRUARY).delete()
+    _board(client)
+    body = client.get(reverse("home")).content.decode()
+    row = re.search(rf'<tr data-site="{site.pk}">(.*?)</tr>', body, re.S).group(1)
+    vulnerable = re.search(r'data-metric="vulnerable_pct">.*?</td>', row, re.S).group(0)
+    assert "100,0 %" in vulnerable and "data-change" not in vulnerable
 
 
 def test_a_site_without_figures_says_so(client):
