@@ -81,7 +81,7 @@ def test_a_time_corrected_by_the_coordinator_shows_in_the_history(live_server, p
     page.fill(f"#reason-{booking.pk}", "Vergeten uit te checken")
     page.click("[data-action=correct]")
     expect(page.locator(".changes li").first).to_contain_text(
-        "tijden verbeterd van 08:00–08:01 naar 08:00–16:15 (reden: Vergeten uit te checken)"
+        "Tijden verbeterd van 08:00–08:01 naar 08:00–16:15 (reden: Vergeten uit te checken)"
     )
     expect(page.locator(".pairs")).to_contain_text("16:15")
     change = booking.changes.first()
