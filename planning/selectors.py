@@ -175,7 +175,7 @@ def planned_booking(booking: Booking) -> rules.PlannedBooking:
     return rules.PlannedBooking(start=booking.start, end=booking.end, p=booking.p)
 
 
-def _group_day(
+def group_day_of(
     *,
     group: Group,
     bookings: list[Booking],
@@ -249,7 +249,7 @@ def _days_figures(
         first = min(
             day - dt.timedelta(days=site.settings_on(day).show_history_days) for day in days
         )
-        history = _history_rows(site=site, first=first, last=max(days))
+        history = show_history_rows(site=site, first=first, last=max(days))
     figures = {}
     for day in days:
         site_settings = site.settings_on(day)
@@ -259,7 +259,7 @@ def _days_figures(
                 site=site, day=day, child_ids=child_ids, site_settings=site_settings
             )
         else:
-            probabilities, _ = _probabilities_from_rows(
+            probabilities, _ = probabilities_from_history(
                 history, day=day, child_ids=child_ids, site_settings=site_settings
             )
         figures[day] = DayFigures(
@@ -267,7 +267,7 @@ def _days_figures(
             day=day,
             settings=site_settings,
             groups=[
-                _group_day(
+                group_day_of(
                     group=group,
                     bookings=by_key.get((group.pk, day), []),
                     probabilities=probabilities,
@@ -401,59 +401,7 @@ def day_list(*, user: User, site: Site, day: dt.date) -> list[Booking]:
     )
 
 
-# The look-ahead: the next open days of a site at a glance
-
-LOOKAHEAD_DAYS = 10
-
-
-@dataclass
-class LookaheadCell:
-    """One group on one coming day: what needs the coordinator's attention."""
-
-    figures: GroupDay
-    day: dt.date
-    max_risk_pct: Decimal
-    new_child_p: float
-    short_slots: int = 0
-
-    @property
-    def group(self) -> Group:
-        return self.figures.group
-
-    @property
-    def free(self) -> int:
-        return self.figures.free
-
-    @property
-    def risk_pct(self) -> float:
-        return self.figures.overflow_risk_pct
-
-    @property
-    def overbooked(self) -> bool:
-        return self.risk_pct > float(self.max_risk_pct)
-
-    @cached_property
-    def bookable(self) -> int:
-        """What the acceptance rule still takes: full days of a child of the site's show rate."""
-        return rules.bookable_places(
-            existing=self.figures.planned(),
-            capacity=self.figures.capacity,
-            reserve_left=self.figures.reserve_left,
-            p=self.new_child_p,
-            max_risk_pct=self.max_risk_pct,
-            opens=self.figures.opens,
-            closes=self.figures.closes,
-        )
-
-
-@dataclass
-class LookaheadDay:
-    day: dt.date
-    settings: SiteSettings
-    cells: list[LookaheadCell]
-
-
-def _history_rows(*, site: Site, first: dt.date, last: dt.date) -> list[dict]:
+def show_history_rows(*, site: Site, first: dt.date, last: dt.date) -> list[dict]:
     """The settled bookings per child and date before `last`, back to `first`: one query
     that serves the show probabilities of every day of a range."""
     return list(
@@ -465,10 +413,10 @@ def _history_rows(*, site: Site, first: dt.date, last: dt.date) -> list[dict]:
     )
 
 
-def _probabilities_from_rows(
+def probabilities_from_history(
     rows: list[dict], *, day: dt.date, child_ids: set[int], site_settings: SiteSettings
 ) -> tuple[dict[int, float], float]:
-    """show_probabilities of `day` from _history_rows, and the site's rate r."""
+    """show_probabilities of `day` from show_history_rows, and the site's rate r."""
     since = day - dt.timedelta(days=site_settings.show_history_days)
     site_total = site_present = 0
     per_child: dict[int, list[int]] = {}
@@ -494,108 +442,6 @@ def _probabilities_from_rows(
         for child_id in child_ids
     }
     return probabilities, site_rate
-
-
-def _slot_counts(stays: Iterable[Booking | Shift], slot_starts: list[dt.time]) -> list[int]:
-    """How many of the stays (bookings or shifts) fill each slot."""
-    stays = list(stays)
-    return [
-        sum(1 for stay in stays if rules.fills_slot(stay.start, stay.end, slot_start))
-        for slot_start in slot_starts
-    ]
-
-
-def lookahead(
-    *, user: User, site: Site, start: dt.date, now: dt.datetime, days: int = LOOKAHEAD_DAYS
-) -> list[LookaheadDay]:
-    """The next `days` open days from `start` on, per group the user may see: the figures
-    of day_figures, the 15-minute slots short of staff, and what may still be booked.
-
-    A fixed number of queries whatever the number of days, groups or children: the
-    settings and closing days, the groups, the bookings, the show history of the whole
-    range and the shifts, each once.
-    """
-    prefetch_related_objects([site], "settings", "closing_days")
-    # Enough calendar days for `days` open days, however many holidays lie between.
-    open_days = site.open_days(start, start + dt.timedelta(days=7 * days))[:days]
-    groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    return days_ahead(site=site, days=open_days, groups=groups, now=now)
-
-
-def days_ahead(
-    *, site: Site, days: list[dt.date], groups: list[Group], now: dt.datetime
-) -> list[LookaheadDay]:
-    """The look-ahead's figures of `groups` on the open `days` (the subsidies page asks
-    what may still be booked on the rest of the month). Four queries at most: the
-    settings unless prefetched, the bookings, the show history and the shifts."""
-    open_days = days
-    prefetch_related_objects([site], "settings")
-    if not open_days or not groups:
-        return []
-    bookings = list(
-        Booking.objects.filter(group__in=groups, date__in=open_days)
-        .select_related("child__family", "absence_code")
-        .order_by("start", "child__first_name", "pk")
-    )
-    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
-    for booking in bookings:
-        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
-    settings_of = {day: site.settings_on(day) for day in open_days}
-    first = min(day - dt.timedelta(days=settings_of[day].show_history_days) for day in open_days)
-    history = _history_rows(site=site, first=first, last=open_days[-1])
-    shifts = list(
-        # Trainees don't count in the ratio (DESIGN.md, "Staff and ratio").
-        Shift.objects.filter(
-            staff_member__site=site, date__in=open_days, staff_member__counts_in_ratio=True
-        ).only("date", "start", "end", "group_id")
-    )
-    slot_starts = rules.slots(site.opens, site.closes)
-    found = []
-    for day in open_days:
-        site_settings = settings_of[day]
-        probabilities, site_rate = _probabilities_from_rows(
-            history,
-            day=day,
-            child_ids={b.child_id for b in bookings if b.date == day},
-            site_settings=site_settings,
-        )
-        cells = []
-        children: dict[int, list[int]] = {}
-        staff: dict[int, list[int]] = {}
-        day_shifts = [shift for shift in shifts if shift.date == day]
-        for group in groups:
-            figures = _group_day(
-                group=group,
-                bookings=by_key.get((group.pk, day), []),
-                probabilities=probabilities,
-                site=site,
-                site_settings=site_settings,
-                day=day,
-                now=now,
-            )
-            cells.append(
-                LookaheadCell(
-                    figures=figures,
-                    day=day,
-                    max_risk_pct=site_settings.max_overflow_risk_pct,
-                    new_child_p=site_rate,
-                )
-            )
-            coming = [b for b in figures.live if b.outcome != rules.NO_SHOW]
-            children[group.pk] = _slot_counts(coming, slot_starts)
-            staff[group.pk] = _slot_counts(
-                [s for s in day_shifts if s.group_id == group.pk], slot_starts
-            )
-        short = rules.short_staff_slots(
-            children=children,
-            staff=staff,
-            floating=_slot_counts([s for s in day_shifts if s.group_id is None], slot_starts),
-            ratio=site_settings.ratio,
-        )
-        for cell in cells:
-            cell.short_slots = short[cell.group.pk]
-        found.append(LookaheadDay(day=day, settings=site_settings, cells=cells))
-    return found
 
 
 # The child picker of the day plan

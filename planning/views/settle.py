@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from elief import dates
 from elief.models import Role
 from elief.scoping import role_required, site_for_user
-from planning import rules, selectors, services
+from planning import attendance, rules, selectors
 from planning.models import Booking
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
@@ -98,7 +98,7 @@ def settle_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
     code = next((c for c in codes if str(c.pk) == data["code"]), None)
     error = ""
     try:
-        booking = services.booking_settle(
+        booking = attendance.booking_settle(
             booking=booking,
             version=data["version"],
             user=request.user,
@@ -142,7 +142,7 @@ def attendance_correct(request: HttpRequest, booking_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.booking_correct_attendance(
+            attendance.booking_correct_attendance(
                 booking=booking,
                 version=data["version"],
                 user=request.user,

@@ -28,7 +28,7 @@ from elief.links import url_for_each
 from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
-from planning import rules, selectors, services
+from planning import attendance, rules, selectors, services
 from planning.models import AbsenceCode, Booking, BookingChange, Group, Origin, Shift
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
@@ -467,7 +467,7 @@ def undo(request: HttpRequest, booking_id: int) -> HttpResponse:
     version = form.cleaned_data["version"]
     error = None
     try:
-        services.booking_undo_attendance(booking=booking, version=version, user=request.user)
+        attendance.booking_undo_attendance(booking=booking, version=version, user=request.user)
     except ValidationError as exc:
         error = exc
     return _row_response(

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from elief.models import Site
-from planning.selectors import days_ahead
+from planning.lookahead import days_ahead
 from subsidies import rules
 from subsidies.models import (
     KIND_EN_GEZIN,
@@ -91,7 +91,7 @@ def money_view(*, site: Site, today: dt.date) -> dict:
 
 def _add_bookable(*, site: Site, groups: list, ahead_days: dict[dt.date, dict]) -> None:
     """What of the unfilled places may still be booked: the day plan's acceptance rule
-    decides (planning.selectors.days_ahead), so the advice never asks to overbook beyond
+    decides (planning.lookahead.days_ahead), so the advice never asks to overbook beyond
     the site's maximum risk. The rest of a shortfall is `beyond` the rule."""
     planned = days_ahead(site=site, days=sorted(ahead_days), groups=groups, now=timezone.now())
     for entry in planned:

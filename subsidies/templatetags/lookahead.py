@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from elief.models import Site
-from planning.selectors import lookahead as planning_lookahead
+from planning.lookahead import lookahead as planning_lookahead
 from subsidies.selectors import occasional_at_stake
 
 register = template.Library()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from elief.calendar import public_holidays
 from elief.models import Role
-from planning import rules, selectors
+from planning import lookahead as ahead
+from planning import rules
 from planning.models import Booking, Shift, StaffMember
 from tests.factories import (
     BookingFactory,
@@ -50,7 +51,7 @@ def _book(group, day, count, **extra):
 
 
 def _lookahead(coordinator, site):
-    return selectors.lookahead(user=coordinator, site=site, start=DAYS[0], now=timezone.now())
+    return ahead.lookahead(user=coordinator, site=site, start=DAYS[0], now=timezone.now())
 
 
 def _cell(days, day, group):

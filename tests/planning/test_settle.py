@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from elief.models import Role
-from planning import rules, selectors, services
+from planning import attendance, rules, selectors, services
 from planning.models import Booking
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
@@ -97,7 +97,9 @@ def test_a_wrong_check_out_is_undone_within_five_minutes(group, staff):
     booking = services.booking_check_out(
         booking=booking, version=booking.version, user=staff, at=dt.time(9, 0)
     )
-    booking = services.booking_undo_attendance(booking=booking, version=booking.version, user=staff)
+    booking = attendance.booking_undo_attendance(
+        booking=booking, version=booking.version, user=staff
+    )
     assert (booking.outcome, booking.arrived, booking.left) == (
         rules.PRESENT,
         dt.time(8, 40),
@@ -111,7 +113,9 @@ def test_an_undone_check_in_puts_back_what_was_before(group, staff):
     booking = services.booking_check_in(
         booking=booking, version=booking.version, user=staff, at=dt.time(9, 0)
     )
-    booking = services.booking_undo_attendance(booking=booking, version=booking.version, user=staff)
+    booking = attendance.booking_undo_attendance(
+        booking=booking, version=booking.version, user=staff
+    )
     assert (booking.outcome, booking.arrived) == (rules.PLANNED, None)
 
 
@@ -122,7 +126,7 @@ def test_it_refuses_an_undo_after_the_window(group, staff):
     )
     later = timezone.now() + rules.UNDO_WINDOW + dt.timedelta(minutes=1)
     with pytest.raises(ValidationError, match="no longer be undone"):
-        services.booking_undo_attendance(
+        attendance.booking_undo_attendance(
             booking=booking, version=booking.version, user=staff, now=later
         )
 
@@ -134,7 +138,7 @@ def test_the_coordinator_corrects_a_past_day_with_a_reason(group, coordinator):
     booking = _booking(
         group, _yesterday(), outcome=rules.PRESENT, arrived=dt.time(8, 0), left=dt.time(8, 1)
     )
-    booking = services.booking_correct_attendance(
+    booking = attendance.booking_correct_attendance(
         booking=booking,
         version=booking.version,
         user=coordinator,
@@ -154,7 +158,7 @@ def test_staff_correct_today_only(group, staff):
         group, _yesterday(), outcome=rules.PRESENT, arrived=dt.time(8, 0), left=dt.time(9, 0)
     )
     with pytest.raises(ValidationError, match="Only the coordinator"):
-        services.booking_correct_attendance(
+        attendance.booking_correct_attendance(
             booking=booking,
             version=booking.version,
             user=staff,
@@ -179,7 +183,7 @@ def test_it_refuses_a_correction_without_reason_or_with_impossible_times(
         group, _yesterday(), outcome=rules.PRESENT, arrived=dt.time(8, 0), left=dt.time(9, 0)
     )
     with pytest.raises(ValidationError) as error:
-        services.booking_correct_attendance(
+        attendance.booking_correct_attendance(
             booking=booking,
             version=booking.version,
             user=coordinator,
@@ -197,7 +201,7 @@ def test_it_refuses_a_correction_without_reason_or_with_impossible_times(
 
 def test_settling_a_forgotten_child_records_the_planned_times(group, coordinator):
     booking = _booking(group, _yesterday())
-    booking = services.booking_settle(
+    booking = attendance.booking_settle(
         booking=booking, version=booking.version, user=coordinator, outcome=rules.PRESENT
     )
     assert (booking.outcome, booking.arrived, booking.left) == (
@@ -210,7 +214,7 @@ def test_settling_a_forgotten_child_records_the_planned_times(group, coordinator
 
 def test_a_child_never_checked_out_keeps_the_arrival(group, coordinator):
     booking = _booking(group, _yesterday(), outcome=rules.PRESENT, arrived=dt.time(9, 15))
-    booking = services.booking_settle(
+    booking = attendance.booking_settle(
         booking=booking,
         version=booking.version,
         user=coordinator,
@@ -223,10 +227,10 @@ def test_a_child_never_checked_out_keeps_the_arrival(group, coordinator):
 def test_settling_as_no_show_or_excused(group, coordinator, site):
     codes = {code.code: code for code in services.absence_codes_ensure(site=site)}
     first, second = _booking(group, _yesterday()), _booking(group, _yesterday(), name="Bo")
-    services.booking_settle(
+    attendance.booking_settle(
         booking=first, version=first.version, user=coordinator, outcome=rules.NO_SHOW
     )
-    services.booking_settle(
+    attendance.booking_settle(
         booking=second,
         version=second.version,
         user=coordinator,
@@ -245,12 +249,12 @@ def test_settling_as_no_show_or_excused(group, coordinator, site):
 def test_excused_needs_a_code_and_today_waits_for_closing(group, coordinator):
     booking = _booking(group, _yesterday())
     with pytest.raises(ValidationError, match="reason of absence"):
-        services.booking_settle(
+        attendance.booking_settle(
             booking=booking, version=booking.version, user=coordinator, outcome=rules.EXCUSED
         )
     today = _booking(group, timezone.localdate(), name="Bo")
     with pytest.raises(ValidationError, match="once the site has closed"):
-        services.booking_settle(
+        attendance.booking_settle(
             booking=today,
             version=today.version,
             user=coordinator,
@@ -262,11 +266,11 @@ def test_excused_needs_a_code_and_today_waits_for_closing(group, coordinator):
 def test_staff_settle_today_but_not_a_past_day(group, staff):
     booking = _booking(group, _yesterday())
     with pytest.raises(ValidationError, match="Only the coordinator"):
-        services.booking_settle(
+        attendance.booking_settle(
             booking=booking, version=booking.version, user=staff, outcome=rules.NO_SHOW
         )
     today = _booking(group, timezone.localdate(), name="Bo")
-    settled = services.booking_settle(
+    settled = attendance.booking_settle(
         booking=today,
         version=today.version,
         user=staff,
