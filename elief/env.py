@@ -58,6 +58,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_site_url(name: str, default: str) -> str:
+    """The address the site is reached at, for links in mail: scheme and host, no slash."""
+    value = env_str(name, default).rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in {"http", "https"} or not rest or "/" in rest:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not an address such as https://elief.example.org."
+        )
+    return value
+
+
 def env_time_zone(name: str, default: str) -> str:
     value = env_str(name, default)
     try:

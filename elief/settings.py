@@ -29,6 +29,7 @@ from elief.env import (
     env_mailer,
     env_redis_url,
     env_secret_key,
+    env_site_url,
     env_str,
     env_time_zone,
 )
@@ -212,6 +213,8 @@ CACHES = {
 MAILERS = {"default": env_mailer("EMAIL_", debug=DEBUG)}
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "Elief <planning@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail is read outside any request: its links need the address the site is reached at.
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker on the file system that
 # needs no server, so `make run` works on a bare machine.

@@ -71,13 +71,19 @@ def waiting_children(*, user: User, site: Site) -> QuerySet[Child]:
 
 
 def candidates_for(
-    *, site: Site, day: dt.date, group: Group | None = None, limit: int = 3
+    *,
+    site: Site,
+    day: dt.date,
+    group: Group | None = None,
+    limit: int = 3,
+    user: User | None = None,
 ) -> list[WaitingListEntry]:
     """The first waiting entries that fit a place that came free on `day`, in one query.
 
     An entry fits when it is still waiting, its wished start is on or before the day, it
-    wishes that weekday (no wished weekdays: any day) and its child has no booking that
-    day yet. Entries name no group, so `group` only has to be one of the site's.
+    wishes that weekday (no wished weekdays: any day), its times lie within the site's
+    opening hours and its child has no booking that day yet. Entries name no group, so
+    `group` only has to be one of the site's.
     """
     if group is not None and group.site_id != site.pk:
         raise ValueError("The group belongs to another site.")
@@ -85,8 +91,9 @@ def candidates_for(
         outcome=rules.CANCELLED
     )
     entries = (
-        _waiting_entries()
+        _waiting_entries(user)
         .filter(site=site, status=WaitingListEntry.Status.WAITING, wished_start__lte=day)
+        .filter(start__gte=site.opens, end__lte=site.closes)
         .filter(Q(wished_weekdays="") | Q(wished_weekdays__contains=str(day.isoweekday())))
         .filter(~Exists(booked))
     )

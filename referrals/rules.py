@@ -21,6 +21,8 @@ WITHDRAWN = "withdrawn"
 # "Waiting" is no answer to the family: only these end the clock.
 FINAL_STATUSES = frozenset({STARTED, DECLINED, WITHDRAWN})
 OPEN_STATUSES = frozenset({RECEIVED, INTAKE_PLANNED, WAITING})
+# The steps a referrer is told of by mail: those that change what the family can expect.
+REFERRER_HEARS = frozenset({INTAKE_PLANNED, STARTED, DECLINED, WITHDRAWN})
 
 # Where a referral may go from each status. Planning the intake again moves its date;
 # a final status is final.

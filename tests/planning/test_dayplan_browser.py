@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from elief.models import Role
-from planning.models import Booking
+from planning.models import Booking, WaitingListEntry
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -121,3 +121,39 @@ def test_book_on_a_full_day_anyway_move_it_and_check_in(live_server, page, full_
     booking.refresh_from_db()
     assert booking.outcome == "present" and booking.arrived is not None
     page.screenshot(path="test-results/today-after-check-in.png", full_page=True)
+
+
+def test_a_freed_place_is_offered_and_booked_in_one_tap(live_server, page, full_day):
+    site, today = full_day
+    cancelled = Booking.objects.get(child__first_name="Noor", date=today)
+    cancelled.outcome = "cancelled"
+    cancelled.save()
+    yasmine = ChildFactory._meta.model.objects.get(first_name="Yasmine")
+    WaitingListEntry.objects.create(
+        site=site,
+        child=yasmine,
+        wished_weekdays="",
+        wished_start=today,
+        start=dt.time(9),
+        end=dt.time(15),
+    )
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.fill("#id_username", "sara")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('planning:dayplan_site', args=[site.pk])}?dag={today}")
+
+    vlinders = page.locator("section.group:has(h2:text-is('Vlinders'))")
+    freed = vlinders.locator(".freed")
+    expect(freed).to_contain_text("Vrijgekomen plaats")
+    expect(freed.locator(f"[data-candidate='{yasmine.pk}']")).to_contain_text("Yasmine Benali")
+    page.screenshot(path="var/screenshots/freed-place.png", full_page=True)
+    freed.locator("button[type=submit]").click()
+
+    vlinders = page.locator("section.group:has(h2:text-is('Vlinders'))")
+    expect(vlinders.locator("tr", has_text="Yasmine Benali")).to_be_visible()
+    expect(vlinders.locator(".freed")).to_have_count(0)  # the place is taken
+    page.screenshot(path="var/screenshots/freed-place-booked.png", full_page=True)
+    booking = Booking.objects.get(child=yasmine, date=today)
+    assert (booking.origin, booking.start) == ("waiting_list", dt.time(9))
