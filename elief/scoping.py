@@ -11,13 +11,17 @@ own organisation; staff and board members none (403). `organisations_for` and
 `scope_to_organisations` say so for every selector and view that reads them.
 """
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from elief import throttle
 from elief.models import Organisation, Role, Site, User
 
 
@@ -71,6 +75,32 @@ def scope_to_organisations(
     if may_add_organisations(user):
         return queryset
     return queryset.filter(**{f"{organisation_field}__in": organisations.values("pk")})
+
+
+def parent_link_for_token(token: str, *, address: str):
+    """The live personal link (with its family) that `token` opens: the parents' door.
+
+    A parent has no account: the token is their only key, and it opens one family.
+    A wrong, expired or revoked token raises the same 404 as a missing one, so the
+    answer tells nothing about which tokens exist, and counts against the address
+    (elief.throttle). The core imports no app's models, so the model is named here.
+    """
+    link_model = apps.get_model("parents", "ParentLink")
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    link = (
+        link_model.objects.select_related("family__site")
+        .filter(
+            token_hash=digest,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            family__erased_at__isnull=True,
+        )
+        .first()
+    )
+    if link is None:
+        throttle.parent_link_failure_record(address=address)
+        raise Http404("No such link.")
+    return link
 
 
 def role_required(*roles: Role) -> Callable:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "planning",
     "referrals",
     "subsidies",
+    "parents",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The parent pages speak the families' languages; the staff's pages stay Dutch or English,
+# so these are not in LANGUAGES (the footer's switch would offer them).
+PARENT_LANGUAGES = [
+    ("nl-be", "Nederlands"),
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("tr", "Türkçe"),
+    ("pl", "Polski"),
+    ("uk", "Українська"),
+]
+# A family's personal link stops working this many days after it was made.
+PARENT_LINK_DAYS = env_int("PARENT_LINK_DAYS", 183, minimum=1, maximum=3660)
+# Wrong parent links from one address before a cool-down (LOGIN_COOLDOWN_MINUTES).
+PARENT_LINK_FAILURES_PER_ADDRESS = env_int("PARENT_LINK_FAILURES_PER_ADDRESS", 20, minimum=1)
+# Where text messages go: a dotted path to a class of parents/sms.py's interface.
+SMS_BACKEND = env_str("SMS_BACKEND", "parents.sms.LogBackend")
+# The hour of the evening reminder of tomorrow's bookings (0–23).
+PARENT_REMINDER_HOUR = env_int("PARENT_REMINDER_HOUR", 18, maximum=23)
 # One date style per language, named in templates ("SHORT_DAY_FORMAT": "do 3 dec").
 FORMAT_MODULE_PATH = ["elief.formats"]
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Brussels")
@@ -259,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
     "families-retention": {
         "task": "families.tasks.retention_erase",
         "schedule": crontab(hour=NIGHTLY_HOUR, minute=30),
+    },
+    # Parents hear of tomorrow's bookings the evening before, with a tap to confirm.
+    "parents-reminders": {
+        "task": "parents.tasks.reminders_send",
+        "schedule": crontab(hour=PARENT_REMINDER_HOUR, minute=0),
     },
 }
 

@@ -143,3 +143,25 @@ class ThrottledModelBackend(ModelBackend):
         else:
             login_success_reset(address=address, username=username)
         return user
+
+
+def _parent_link_key(address: str) -> str:
+    return f"parent-link:address:{address}"
+
+
+def parent_link_locked(*, address: str) -> bool:
+    """True while an address that tried too many wrong parent links cools down.
+
+    Links are long random tokens, so guessing one is hopeless; the limit keeps a scanner
+    from filling the logs and the database with tries.
+    """
+    until = cache.get(f"{_parent_link_key(address)}:locked")
+    return until is not None and until > now()
+
+
+def parent_link_failure_record(*, address: str) -> None:
+    cooldown = settings.LOGIN_COOLDOWN_SECONDS
+    key = _parent_link_key(address)
+    if _count(key, window=cooldown) >= settings.PARENT_LINK_FAILURES_PER_ADDRESS:
+        cache.set(f"{key}:locked", now() + cooldown, timeout=cooldown)
+        cache.delete(key)

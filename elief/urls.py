@@ -7,6 +7,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("toeleiding/", include("referrals.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("", include("parents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,6 @@ def record_access(request: HttpRequest, *family_ids: int | None, what: str = "")
     if not what:
         showing = request.method in ("GET", "HEAD")
         what = FamilyAccess.What.VIEW if showing else FamilyAccess.What.EDIT
-    services.family_access_record(
-        user=request.user, family_ids=family_ids, page=request.path, what=what
-    )
+    # A parent through the family's link has no account: the row names the page only.
+    user = request.user if request.user.is_authenticated else None
+    services.family_access_record(user=user, family_ids=family_ids, page=request.path, what=what)

@@ -100,6 +100,8 @@ def change_what(
             "new": _attended(after),
             "reason": after.get("reason") or "",
         }
+    if action == "confirmed":
+        return _("confirmed")
     if action == "settled":
         if after.get("outcome") == Outcome.PRESENT:
             return _("day settled: present %(times)s") % {"times": _attended(after)}
@@ -125,6 +127,8 @@ def change_sentence(
         "day": day_in_words(moment.date(), today=today),
         "time": f"{moment:%H:%M}",
     }
+    if change.user is None and (change.after or {}).get("by") == "parent":
+        return _("%(what)s by parent via link, %(when)s") % {"what": what, "when": when}
     if change.user is None:
         return _("%(what)s, %(when)s") % {"what": what, "when": when}
     who = change.user.get_full_name() or change.user.username

@@ -55,9 +55,15 @@ def booking_snapshot(booking: Booking) -> dict:
     }
 
 
-def _record(booking: Booking, *, user: User | None, action: str, before: dict | None) -> None:
+def _record(
+    booking: Booking, *, user: User | None, action: str, before: dict | None, by: str = ""
+) -> None:
+    after = booking_snapshot(booking)
+    if by:
+        # Who acted without an account (a parent through the family's link).
+        after["by"] = by
     BookingChange.objects.create(
-        booking=booking, user=user, action=action, before=before, after=booking_snapshot(booking)
+        booking=booking, user=user, action=action, before=before, after=after
     )
 
 
@@ -246,11 +252,13 @@ def booking_locked(booking: Booking, version: int | None) -> Booking:
     return locked
 
 
-def _save(booking: Booking, *, user: User | None, action: str, before: dict) -> Booking:
+def _save(
+    booking: Booking, *, user: User | None, action: str, before: dict, by: str = ""
+) -> Booking:
     booking.version += 1
     booking.full_clean(validate_constraints=False)
     booking.save()
-    _record(booking, user=user, action=action, before=before)
+    _record(booking, user=user, action=action, before=before, by=by)
     return booking
 
 
@@ -415,9 +423,16 @@ def booking_check_out(*, booking: Booking, version: int | None, user: User, at: 
 
 @transaction.atomic
 def booking_record_absence(
-    *, booking: Booking, version: int | None, user: User, absence_code: AbsenceCode | None
+    *,
+    booking: Booking,
+    version: int | None,
+    user: User | None,
+    absence_code: AbsenceCode | None,
+    by: str = "",
 ) -> Booking:
-    """An announced absence (excused, with its code) or, without a code, a no-show."""
+    """An announced absence (excused, with its code) or, without a code, a no-show.
+
+    `by` names who acted without an account (a parent through the family's link)."""
     booking = booking_locked(booking, version)
     if booking.outcome == rules.CANCELLED:
         raise ValidationError(_("A cancelled booking cannot be marked absent."))
@@ -426,7 +441,39 @@ def booking_record_absence(
     before = booking_snapshot(booking)
     booking.outcome = rules.EXCUSED if absence_code else rules.NO_SHOW
     booking.absence_code, booking.arrived, booking.left = absence_code, None, None
-    return _save(booking, user=user, action="absent", before=before)
+    return _save(booking, user=user, action="absent", before=before, by=by)
+
+
+@transaction.atomic
+def booking_confirm(*, booking: Booking, user: User | None, by: str = "") -> Booking:
+    """Record that the family confirmed the booking will be used; the booking stays as it is."""
+    booking = booking_locked(booking, None)
+    if booking.outcome != rules.PLANNED:
+        raise ValidationError(_("Only a planned booking can be confirmed."))
+    _record(booking, user=user, action="confirmed", before=booking_snapshot(booking), by=by)
+    return booking
+
+
+def booking_acceptance(
+    *,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    child_id: int,
+    place_type: str,
+    now: dt.datetime,
+) -> Acceptance:
+    """What the acceptance rule would answer to this booking now, without booking it."""
+    return _check_acceptance(
+        group=group,
+        day=day,
+        start=start,
+        end=end,
+        child_id=child_id,
+        place_type=place_type,
+        now=now,
+    )
 
 
 def absence_codes_ensure(*, site: Site) -> list[AbsenceCode]:

@@ -399,5 +399,5 @@ def test_the_family_page_needs_a_fixed_number_of_queries(
             decided_by=coordinator,
         )
     client.force_login(coordinator)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(reverse("families:family_detail", args=[family.pk]))
