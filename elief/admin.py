@@ -220,8 +220,22 @@ def password_reset_path(user: User) -> str:
     )
 
 
+class ReadOnly:
+    """What the administration only shows: it changes through the app's own pages and
+    services (referrals and their steps, the nightly figures, the change log)."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(LogEntry)
-class LogEntryAdmin(ForAdministrators, admin.ModelAdmin):
+class LogEntryAdmin(ReadOnly, ForAdministrators, admin.ModelAdmin):
     """Every change made in the administration: who, when, which object, what."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action", "change"]
@@ -237,12 +251,3 @@ class LogEntryAdmin(ForAdministrators, admin.ModelAdmin):
     @admin.display(description=_("change"))
     def change(self, entry: LogEntry) -> str:
         return entry.get_change_message()
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

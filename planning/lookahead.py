@@ -16,6 +16,7 @@ from planning import rules
 from planning.models import Booking, Group, Shift
 from planning.selectors import (
     GroupDay,
+    bookings_by_group_day,
     group_day_of,
     group_list_for_site,
     probabilities_from_history,
@@ -110,14 +111,7 @@ def days_ahead(
     prefetch_related_objects([site], "settings")
     if not open_days or not groups:
         return []
-    bookings = list(
-        Booking.objects.filter(group__in=groups, date__in=open_days)
-        .select_related("child__family", "absence_code")
-        .order_by("start", "child__first_name", "pk")
-    )
-    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
-    for booking in bookings:
-        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
+    bookings, by_key = bookings_by_group_day(groups=groups, days=open_days)
     settings_of = {day: site.settings_on(day) for day in open_days}
     first = min(day - dt.timedelta(days=settings_of[day].show_history_days) for day in open_days)
     history = show_history_rows(site=site, first=first, last=open_days[-1])

@@ -17,11 +17,8 @@ from functools import cached_property
 from django.conf import settings as django_settings
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.http import Http404
@@ -223,6 +220,22 @@ def group_day_of(
     return figures
 
 
+def bookings_by_group_day(
+    *, groups: Iterable[Group], days: Iterable[dt.date]
+) -> tuple[list[Booking], dict[tuple[int, dt.date], list[Booking]]]:
+    """The bookings of the groups on the days, in the day plan's order, and grouped by
+    (group id, day): one query."""
+    bookings = list(
+        Booking.objects.filter(group__in=groups, date__in=days)
+        .select_related("child__family", "absence_code")
+        .order_by("start", "child__first_name", "pk")
+    )
+    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
+    for booking in bookings:
+        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
+    return bookings, by_key
+
+
 def _days_figures(
     *,
     site: Site,
@@ -237,14 +250,7 @@ def _days_figures(
     whatever the number of children."""
     if groups is None:
         groups = list(site.groups.order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__in=groups, date__in=days)
-        .select_related("child__family", "absence_code")
-        .order_by("start", "child__first_name", "pk")
-    )
-    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
-    for booking in bookings:
-        by_key.setdefault((booking.group_id, booking.date), []).append(booking)
+    bookings, by_key = bookings_by_group_day(groups=groups, days=days)
     history = None
     if len(days) > 1:
         # Several days (the week): the settings and the show history once for all of them,
@@ -514,46 +520,6 @@ def probabilities_from_history(
         for child_id in child_ids
     }
     return probabilities, site_rate
-
-
-# The child picker of the day plan
-
-PICKER_LIMIT = 20
-
-
-def child_picks(
-    *, user: User, site: Site, day: dt.date, query: str, limit: int = PICKER_LIMIT
-) -> tuple[list[Child], bool]:
-    """The site's children matching every word of `query` (first or last name, family or
-    child reference), not yet booked on `day`: at most `limit`, and whether there are more.
-
-    One query. Each child carries `last_group`, the group of its latest booking, so
-    namesakes are told apart by family, birth date and group.
-    """
-    words = query.split()
-    if not words:
-        return [], False
-    children = scope_to_sites(
-        Child.objects.filter(family__site=site, family__erased_at__isnull=True),
-        user,
-        site_field="family__site",
-    )
-    for word in words:
-        children = children.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(family__reference__icontains=word)
-            | Q(reference__icontains=word)
-        )
-    booked = Booking.objects.filter(child=OuterRef("pk"), date=day).exclude(outcome=rules.CANCELLED)
-    latest = Booking.objects.filter(child=OuterRef("pk"), group__site=site).order_by("-date", "-pk")
-    found = list(
-        children.exclude(Exists(booked))
-        .annotate(last_group=Subquery(latest.values("group__name")[:1]))
-        .select_related("family")
-        .order_by("first_name", "last_name", "birth_date", "pk")[: limit + 1]
-    )
-    return found[:limit], len(found) > limit
 
 
 # Days to settle

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
-from elief.admin import ForAdministrators
+from elief.admin import ForAdministrators, ReadOnly
 from elief.admin import OrganisationAdmin as CoreOrganisationAdmin
 from elief.models import Organisation
 from referrals.models import ContactPerson, Referral, ReferralStep
@@ -28,20 +27,6 @@ admin.site.unregister(Organisation)
 @admin.register(Organisation)
 class OrganisationAdmin(CoreOrganisationAdmin):
     inlines = [*CoreOrganisationAdmin.inlines, ContactPersonInline]
-
-
-class ReadOnly:
-    """Referrals change through their own pages, whose services write every step: the
-    administration only shows them."""
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class ReferralStepInline(ReadOnly, ForAdministrators, admin.TabularInline):

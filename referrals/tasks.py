@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from referrals import services
+from referrals import mail
 
 
 @shared_task(
@@ -15,4 +15,4 @@ from referrals import services
 )
 def referral_step_mail(step_id: int) -> bool:
     """Mail the referrer that its referral reached the step `step_id`."""
-    return services.referral_step_mail(step_id=step_id)
+    return mail.referral_step_mail(step_id=step_id)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from elief import dates
-from elief.admin import ForAdministrators, NamedAfterModel, related_column
+from elief.admin import ForAdministrators, NamedAfterModel, ReadOnly, related_column
 from elief.models import Site
 from planning.models import Group
 from subsidies import services
@@ -141,7 +141,7 @@ class LedgerEntryAdmin(ForAdministrators, admin.ModelAdmin):
 
 
 @admin.register(DaySnapshot)
-class DaySnapshotAdmin(ForAdministrators, admin.ModelAdmin):
+class DaySnapshotAdmin(ReadOnly, ForAdministrators, admin.ModelAdmin):
     """The nightly figures, to look at: the nightly job writes them."""
 
     list_display = [
@@ -155,12 +155,3 @@ class DaySnapshotAdmin(ForAdministrators, admin.ModelAdmin):
     ]
     list_filter = [("group", NamedAfterModel)]
     date_hierarchy = "date"
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -18,7 +18,7 @@ from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.access import record_access
 from families.models import Child
-from planning import rules, selectors, services
+from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
@@ -177,7 +177,7 @@ def _picked(form: BookingForm, day: dt.date) -> dict | None:
 
 def _picks(request: HttpRequest, *, site: Site, day: dt.date) -> dict:
     query = request.GET.get("q", "").strip()[:100]
-    children, more = selectors.child_picks(user=request.user, site=site, day=day, query=query)
+    children, more = picker.child_picks(user=request.user, site=site, day=day, query=query)
     for child in children:
         child.age_text = _age(child.age_in_months(day))
     return {"children": children, "chosen": None, "query": query, "more": more, "searched": True}

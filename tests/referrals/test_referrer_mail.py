@@ -11,7 +11,7 @@ from django.utils import timezone
 from elief.env import env_site_url
 from elief.models import Role
 from planning import rules as planning_rules
-from referrals import rules, services
+from referrals import mail, rules, services
 from referrals.models import ReferralStep
 from referrals.tasks import referral_step_mail
 from tests.factories import (
@@ -141,7 +141,7 @@ def test_the_same_step_is_mailed_once_even_when_the_task_runs_twice(
     _run_queued(callbacks)  # the broker delivers it again
     assert len(mailoutbox) == 1
     step = ReferralStep.objects.get(referral=referral, status=rules.WITHDRAWN)
-    assert services.referral_step_mail(step_id=step.pk) is False
+    assert mail.referral_step_mail(step_id=step.pk) is False
 
 
 def test_a_failed_send_is_retried_and_then_sent(
@@ -150,16 +150,16 @@ def test_a_failed_send_is_retried_and_then_sent(
     with django_capture_on_commit_callbacks() as callbacks:
         _step(referral, coordinator, rules.WITHDRAWN)
     [callback] = [c for c in callbacks if getattr(c, "func", None) == referral_step_mail.delay]
-    original = services.send_mail
+    original = mail.send_mail
 
     def relay_down(*args, **kwargs):
         raise ConnectionRefusedError("relay down")
 
-    monkeypatch.setattr(services, "send_mail", relay_down)
+    monkeypatch.setattr(mail, "send_mail", relay_down)
     with pytest.raises(ConnectionRefusedError):
-        services.referral_step_mail(step_id=callback.args[0])
-    monkeypatch.setattr(services, "send_mail", original)
-    assert services.referral_step_mail(step_id=callback.args[0]) is True
+        mail.referral_step_mail(step_id=callback.args[0])
+    monkeypatch.setattr(mail, "send_mail", original)
+    assert mail.referral_step_mail(step_id=callback.args[0]) is True
     assert len(mailoutbox) == 1
 
 
