@@ -86,6 +86,8 @@ def test_book_on_a_full_day_anyway_move_it_and_check_in(live_server, page, full_
     # Two children with p = 0.9 already fill both places: P(X > 2) = 0.9³ = 72.9 %.
     refusal = page.locator("section.group:has(h2:text-is('Vlinders'))").locator(".refusal")
     expect(refusal).to_contain_text("72,9 %")
+    expect(refusal).to_contain_text("Met deze boeking zou het overboekingsrisico 72,9 % zijn")
+    expect(refusal).not_to_contain_text("overflow risk")
     assert not Booking.objects.filter(child__first_name="Yasmine").exists()
 
     vlinders = page.locator("section.group:has(h2:text-is('Vlinders'))")
