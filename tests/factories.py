@@ -54,8 +54,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="nl_BE")
-    last_name = factory.Faker("last_name", locale="nl_BE")
+    # Not a random real name: tests assert that a child's or parent's name is absent from a
+    # page, and the signed-in user's own name is on every page.
+    first_name = factory.Sequence(lambda n: f"Medewerker{n}")
+    last_name = "Elief"
     role = Role.COORDINATOR
     password = factory.django.Password("secret-pass-123")
     organisation = factory.Maybe(

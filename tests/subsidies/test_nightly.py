@@ -192,5 +192,8 @@ def test_beat_runs_the_nightly_tasks_at_the_nightly_hour(settings):
     assert (
         entries["planning-regular-bookings"]["task"] == planning_tasks.regular_bookings_extend.name
     )
-    for entry in entries.values():
+    nightly = {name: entry for name, entry in entries.items() if name != "parents-reminders"}
+    for entry in nightly.values():
         assert entry["schedule"].hour == {settings.NIGHTLY_HOUR}
+    # The parents' reminder goes out the evening before, not at night.
+    assert entries["parents-reminders"]["schedule"].hour == {settings.PARENT_REMINDER_HOUR}

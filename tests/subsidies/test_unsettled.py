@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from elief.models import Role
-from planning import services as planning_services
+from planning import attendance
 from subsidies import services
 from subsidies.models import DaySnapshot
 from tests.factories import BookingFactory, GroupFactory, UserFactory
@@ -57,7 +57,7 @@ def test_the_report_is_provisional_until_the_day_is_settled(
 
     coordinator = UserFactory(role=Role.COORDINATOR, sites=[site])
     with django_capture_on_commit_callbacks(execute=True):
-        planning_services.booking_settle(
+        attendance.booking_settle(
             booking=forgotten, version=forgotten.version, user=coordinator, outcome="present"
         )
     page = client.get(url).content.decode()
