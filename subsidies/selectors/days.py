@@ -195,6 +195,9 @@ def _bookings_by_group_day(
         Booking.objects.filter(group__in=[g.pk for g in groups], date__range=(start, end))
         .exclude(outcome=planning_rules.CANCELLED)
         .values_list(*_BOOKING_FIELDS)
+        # The rows are grouped by group and day below: Booking's default order would join
+        # the group and the site only to sort by their names.
+        .order_by()
     )
     by_key: dict[tuple[int, dt.date], list[tuple]] = defaultdict(list)
     for row in rows:
