@@ -139,13 +139,14 @@ def _upsert(
     batch_size: int,
 ) -> None:
     """INSERT … ON CONFLICT DO UPDATE of `rows` (values by attribute name, every concrete
-    field but the key) in batches of one executemany each.
+    field but the key), many rows to a statement.
 
     bulk_create(update_conflicts=True) does the same, but prepares every value through
-    its field and compiles one statement of a thousand rows: for a year of snapshots that
+    its field and compiles its statement through the ORM: for a year of snapshots that
     was most of the night's work. The values here are the fields' own Python values, which
     the database drivers take as they are, but for dates and decimals (the backend's
-    adapters: SQLite stores both as text).
+    adapters: SQLite stores both as text). A statement per row (executemany) cost the
+    server a round of parsing and planning each; one per batch costs it once.
     """
     if not rows:
         return
@@ -153,10 +154,9 @@ def _upsert(
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     adapt = [_adapter(f) for f in fields]
     keys = {model._meta.get_field(name).column for name in unique}
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
+    statement = "INSERT INTO {} ({}) VALUES {{}} ON CONFLICT ({}) DO UPDATE SET {}".format(
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
         ", ".join(ops.quote_name(f.column) for f in fields if f.column in keys),
         ", ".join(
             f"{ops.quote_name(f.column)} = EXCLUDED.{ops.quote_name(f.column)}"
@@ -164,17 +164,18 @@ def _upsert(
             if f.column not in keys
         ),
     )
+    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
     attnames = [f.attname for f in fields]
+    # SQLite takes a limited number of parameters per statement.
+    batch_size = max(1, min(batch_size, ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
         for batch in itertools.batched(rows, batch_size):
-            cursor.executemany(
-                sql,
+            cursor.execute(
+                statement.format(", ".join([placeholders] * len(batch))),
                 [
-                    tuple(
-                        row[name] if to_db is None else to_db(row[name])
-                        for name, to_db in zip(attnames, adapt, strict=True)
-                    )
+                    row[name] if to_db is None else to_db(row[name])
                     for row in batch
+                    for name, to_db in zip(attnames, adapt, strict=True)
                 ],
             )
 
