@@ -139,24 +139,34 @@ def _upsert(
     batch_size: int,
 ) -> None:
     """INSERT … ON CONFLICT DO UPDATE of `rows` (values by attribute name, every concrete
-    field but the key), many rows to a statement.
+    field but the key).
 
     bulk_create(update_conflicts=True) does the same, but prepares every value through
     its field and compiles its statement through the ORM: for a year of snapshots that
     was most of the night's work. The values here are the fields' own Python values, which
     the database drivers take as they are, but for dates and decimals (the backend's
-    adapters: SQLite stores both as text). A statement per row (executemany) cost the
-    server a round of parsing and planning each; one per batch costs it once.
+    adapters: SQLite stores both as text).
+
+    On PostgreSQL a batch goes as one statement of one array per column (unnest): a
+    statement per row costs the server a round of planning each, and a statement of a
+    thousand VALUES rows costs the driver more to parse than the rows are worth.
     """
     if not rows:
         return
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapt = [_adapter(f) for f in fields]
     keys = {model._meta.get_field(name).column for name in unique}
-    statement = "INSERT INTO {} ({}) VALUES {{}} ON CONFLICT ({}) DO UPDATE SET {}".format(
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        source = "SELECT * FROM unnest({})".format(
+            ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        )
+    else:
+        source = "VALUES ({})".format(", ".join(["%s"] * len(fields)))
+    sql = "INSERT INTO {} ({}) {} ON CONFLICT ({}) DO UPDATE SET {}".format(
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
+        source,
         ", ".join(ops.quote_name(f.column) for f in fields if f.column in keys),
         ", ".join(
             f"{ops.quote_name(f.column)} = EXCLUDED.{ops.quote_name(f.column)}"
@@ -164,18 +174,22 @@ def _upsert(
             if f.column not in keys
         ),
     )
-    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
     attnames = [f.attname for f in fields]
-    # SQLite takes a limited number of parameters per statement.
-    batch_size = max(1, min(batch_size, ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
+        if postgres:
+            for batch in itertools.batched(rows, batch_size):
+                cursor.execute(sql, [[row[name] for row in batch] for name in attnames])
+            return
+        adapt = [_adapter(f) for f in fields]
         for batch in itertools.batched(rows, batch_size):
-            cursor.execute(
-                statement.format(", ".join([placeholders] * len(batch))),
+            cursor.executemany(
+                sql,
                 [
-                    row[name] if to_db is None else to_db(row[name])
+                    tuple(
+                        row[name] if to_db is None else to_db(row[name])
+                        for name, to_db in zip(attnames, adapt, strict=True)
+                    )
                     for row in batch
-                    for name, to_db in zip(attnames, adapt, strict=True)
                 ],
             )
 
