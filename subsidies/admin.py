@@ -155,6 +155,7 @@ class DaySnapshotAdmin(ForAdministrators, admin.ModelAdmin):
     ]
     list_filter = [("group", NamedAfterModel)]
     date_hierarchy = "date"
+    ordering = ["date", "group__site__name", "group__name"]
 
     def has_add_permission(self, request: HttpRequest, *args) -> bool:
         return False

@@ -495,6 +495,7 @@ def attendance_list(*, site: Site, start: dt.date, end: dt.date) -> list[dict]:
             )
         )
         .values_list("child__kindcode", "date", *_BOOKING_FACTS)
+        .order_by()  # sorted below, by kindcode
     )
     found = []
     for kindcode, day, place_type, outcome, start_, end_, arrived, left, counts in rows:
