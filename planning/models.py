@@ -170,6 +170,13 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["group", "date"]),
             models.Index(fields=["child", "date"]),
+            # The days nobody settled yet, which the nightly counts for every site over
+            # its whole history: a few rows in this index instead of years of bookings.
+            models.Index(
+                fields=["group", "date"],
+                condition=Q(outcome=rules.PLANNED) | Q(outcome=rules.PRESENT, left__isnull=True),
+                name="booking_unsettled_group_date",
+            ),
         ]
 
     def __str__(self) -> str:
