@@ -393,8 +393,9 @@ def children_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[dict[st
     """
     if not throughs:
         return []
-    rows = list(
-        Booking.objects.filter(
+    rows = [
+        (_month_of(row), row["child"], row["child__family__vulnerable"], row["first"], row["last"])
+        for row in Booking.objects.filter(
             group__site=site,
             date__range=(rules.counting_starts(min(throughs))["year"], max(throughs)),
             outcome=planning_rules.PRESENT,
@@ -403,19 +404,19 @@ def children_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[dict[st
         .values("child", "month", "child__family__vulnerable")
         .annotate(first=Min("date"), last=Max("date"))
         .order_by()
-    )
+    ]
     found = []
     for through in throughs:
         starts = rules.counting_starts(through)
+        # The months of the counting, once for the three periods.
+        counted = [row for row in rows if starts["year"] <= row[0] <= starts["month"]]
         counts = {}
         for period, suffix in (("month", ""), ("year", "_year"), ("pace", "_pace")):
             since = starts[period]
             kids = {
-                (row["child"], row["child__family__vulnerable"])
-                for row in rows
-                if starts["year"] <= _month_of(row) <= starts["month"]
-                and row["last"] >= since
-                and row["first"] <= through
+                (child, vulnerable)
+                for _month, child, vulnerable, first, last in counted
+                if last >= since and first <= through
             }
             counts[f"children{suffix}"] = len(kids)
             counts[f"vulnerable{suffix}"] = sum(1 for _child, vulnerable in kids if vulnerable)
