@@ -212,6 +212,7 @@ def main() -> None:
         def booking_refused() -> None:
             try:
                 services.booking_create(
+                    origin="manual",
                     child=extra[0],
                     group=groups[0],
                     day=full_day,

@@ -151,6 +151,7 @@ BOOKING_COLUMNS = (
     "left",
     "settling_in",
     "override_reason",
+    "origin",
     "created_at",
     "updated_at",
     "version",
@@ -181,7 +182,7 @@ def insert_bookings(rows: Iterable[tuple]) -> int:
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row((*row, False, "", now, now, 1))
+                copy.write_row((*row, False, "", "import", now, now, 1))
                 count += 1
         with connection.cursor() as cursor:
             cursor.execute("RESET statement_timeout")
@@ -207,6 +208,7 @@ def insert_bookings(rows: Iterable[tuple]) -> int:
                         ops.adapt_timefield_value(left),
                         False,
                         "",
+                        "import",
                         now,
                         now,
                         1,

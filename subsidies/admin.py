@@ -155,3 +155,4 @@ class DaySnapshotAdmin(ReadOnly, ForAdministrators, admin.ModelAdmin):
     ]
     list_filter = [("group", NamedAfterModel)]
     date_hierarchy = "date"
+    ordering = ["date", "group__site__name", "group__name"]

@@ -312,8 +312,9 @@ class DaySnapshot(models.Model):
     # computed: a day with any is not settled, and figures over it are provisional.
     unsettled_bookings = models.PositiveSmallIntegerField(default=0)
 
+    # No default order: the board's pages add the rows up, and ordering by the group would
+    # join the group and the site to sort by their names in every read.
     class Meta:
-        ordering = ["date", "group"]
         verbose_name = _("day snapshot")
         verbose_name_plural = _("day snapshots")
         constraints = [
@@ -349,8 +350,7 @@ class SchemeDaySnapshot(models.Model):
     excused_eur = models.DecimalField(max_digits=14, decimal_places=4, default=0)
     vacancy_eur = models.DecimalField(max_digits=14, decimal_places=4, default=0)
 
-    class Meta:
-        ordering = ["date", "group", "scheme"]
+    class Meta:  # No default order either: see DaySnapshot.
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "group", "date"], name="one_scheme_snapshot_per_group_and_day"

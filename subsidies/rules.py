@@ -109,14 +109,20 @@ class PlaceTypeDay:
 
 def place_type_days(bookings: Iterable[BookingDay]) -> dict[str, PlaceTypeDay]:
     """Per scheme place type (regular, occasional with urgent): prestaties, no-shows, excused."""
+    return place_type_days_counted((booking, 1) for booking in bookings)
+
+
+def place_type_days_counted(bookings: Iterable[tuple[BookingDay, int]]) -> dict[str, PlaceTypeDay]:
+    """place_type_days over (booking, how many alike): a group's day holds a few kinds of
+    booking many times over, and a product is exact in Decimal as a sum is."""
     sums = {kind: [ZERO, ZERO, ZERO] for kind in SCHEME_PLACE_TYPES}
-    for booking in bookings:
+    for booking, count in bookings:
         entry = sums[scheme_place_type(booking.place_type)]
-        entry[0] += booking.prestatie
+        entry[0] += booking.prestatie * count
         if booking.outcome == planning_rules.NO_SHOW:
-            entry[1] += booking.planned_fraction
+            entry[1] += booking.planned_fraction * count
         elif booking.outcome == planning_rules.EXCUSED and not booking.counts:
-            entry[2] += booking.planned_fraction
+            entry[2] += booking.planned_fraction * count
     return {
         kind: PlaceTypeDay(prestaties=p, no_show=n, excused=e) for kind, (p, n, e) in sums.items()
     }

@@ -7,7 +7,7 @@ themselves come from subsidies.rules.
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -195,11 +195,38 @@ def _bookings_by_group_day(
         Booking.objects.filter(group__in=[g.pk for g in groups], date__range=(start, end))
         .exclude(outcome=planning_rules.CANCELLED)
         .values_list(*_BOOKING_FIELDS)
+        # The rows are grouped by group and day below: Booking's default order would join
+        # the group and the site only to sort by their names.
+        .order_by()
     )
     by_key: dict[tuple[int, dt.date], list[tuple]] = defaultdict(list)
     for row in rows:
         by_key[(row[0], row[1])].append(row)
     return by_key
+
+
+def _booking_of(
+    facts: tuple, *, half_day_under_hours: Decimal, planned_view: bool
+) -> rules.BookingDay:
+    place_type, outcome, start, end, arrived, left, absence_counts = facts
+    booking = rules.booking_day(
+        place_type=place_type,
+        outcome=outcome,
+        absence_counts=absence_counts,
+        planned_start=start,
+        planned_end=end,
+        arrived=arrived,
+        left=left,
+        half_day_under_hours=half_day_under_hours,
+    )
+    if planned_view and outcome in (planning_rules.PLANNED, planning_rules.PRESENT):
+        booking = rules.BookingDay(
+            place_type=place_type,
+            outcome=outcome,
+            prestatie=booking.planned_fraction,
+            planned_fraction=booking.planned_fraction,
+        )
+    return booking
 
 
 def group_day(
@@ -211,44 +238,41 @@ def group_day(
     schemes: Sequence[rules.SchemePlaces],
     half_day_under_hours: Decimal,
     planned_view: bool = False,
+    known: dict | None = None,
 ) -> GroupDay:
     """One group and day from its bookings (rows of _BOOKING_FIELDS, none cancelled).
 
     With `planned_view`, a booking counts with its planned fraction as if everyone came
     (the plan ahead): what the day would bring if the plan held.
+
+    Bookings with the same facts count the same, and a group's days hold only a few kinds
+    of them: each kind is worked out once (in `known`, shared over the days of a range)
+    and counted as many times as it occurs.
     """
     figures = GroupDay(site=site, group=group, date=day, capacity=group.capacity, loss=None)
-    bookings = []
-    for _g, _d, place_type, outcome, start, end, arrived, left, absence_counts in rows:
-        booking = rules.booking_day(
-            place_type=place_type,
-            outcome=outcome,
-            absence_counts=absence_counts,
-            planned_start=start,
-            planned_end=end,
-            arrived=arrived,
-            left=left,
-            half_day_under_hours=half_day_under_hours,
-        )
-        if planned_view and outcome in (planning_rules.PLANNED, planning_rules.PRESENT):
-            booking = rules.BookingDay(
-                place_type=place_type,
-                outcome=outcome,
-                prestatie=booking.planned_fraction,
-                planned_fraction=booking.planned_fraction,
+    known = {} if known is None else known
+    counted = []
+    for facts, count in Counter(row[2:] for row in rows).items():
+        key = (facts, half_day_under_hours, planned_view)
+        booking = known.get(key)
+        if booking is None:
+            booking = known[key] = _booking_of(
+                facts, half_day_under_hours=half_day_under_hours, planned_view=planned_view
             )
-        bookings.append(booking)
-        figures.booked += 1
-        figures.present += outcome == planning_rules.PRESENT
-        figures.planned_prestaties += booking.planned_fraction
-        figures.prestaties += booking.prestatie
-        if outcome == planning_rules.NO_SHOW:
-            figures.gap_no_show += booking.planned_fraction
-        elif outcome == planning_rules.EXCUSED and not booking.counts:
-            figures.gap_excused += booking.planned_fraction
-        elif outcome == planning_rules.PLANNED:
-            figures.gap_unrecorded += booking.planned_fraction
-    figures.loss = rules.day_loss(schemes=schemes, bookings=bookings)
+        counted.append((booking, count))
+        figures.booked += count
+        if booking.outcome == planning_rules.PRESENT:
+            figures.present += count
+        elif booking.outcome == planning_rules.PLANNED:
+            figures.gap_unrecorded += booking.planned_fraction * count
+        figures.planned_prestaties += booking.planned_fraction * count
+        figures.prestaties += booking.prestatie * count
+    sums = rules.place_type_days_counted(counted)
+    # The gaps of the no-shows and of the excused days that do not count are the place
+    # types' own sums, added up.
+    figures.gap_no_show = sum((kind.no_show for kind in sums.values()), ZERO)
+    figures.gap_excused = sum((kind.excused for kind in sums.values()), ZERO)
+    figures.loss = rules.day_loss_from_sums(schemes=schemes, days=sums)
     return figures
 
 
@@ -273,6 +297,7 @@ def group_days(
     setup = setup or scheme_setup(sites=[site], until=end)
     bookings = _bookings_by_group_day(groups=groups, start=start, end=end)
     figures = []
+    known: dict = {}
     for day in days:
         half_day = settings_in_force(settings_entries, site, day).half_day_under_hours
         for group in groups:
@@ -285,6 +310,7 @@ def group_days(
                     schemes=setup.on(group.pk, day),
                     half_day_under_hours=half_day,
                     planned_view=planned_view,
+                    known=known,
                 )
             )
     return figures
@@ -367,8 +393,9 @@ def children_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[dict[st
     """
     if not throughs:
         return []
-    rows = list(
-        Booking.objects.filter(
+    rows = [
+        (_month_of(row), row["child"], row["child__family__vulnerable"], row["first"], row["last"])
+        for row in Booking.objects.filter(
             group__site=site,
             date__range=(rules.counting_starts(min(throughs))["year"], max(throughs)),
             outcome=planning_rules.PRESENT,
@@ -377,19 +404,19 @@ def children_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[dict[st
         .values("child", "month", "child__family__vulnerable")
         .annotate(first=Min("date"), last=Max("date"))
         .order_by()
-    )
+    ]
     found = []
     for through in throughs:
         starts = rules.counting_starts(through)
+        # The months of the counting, once for the three periods.
+        counted = [row for row in rows if starts["year"] <= row[0] <= starts["month"]]
         counts = {}
         for period, suffix in (("month", ""), ("year", "_year"), ("pace", "_pace")):
             since = starts[period]
             kids = {
-                (row["child"], row["child__family__vulnerable"])
-                for row in rows
-                if starts["year"] <= _month_of(row) <= starts["month"]
-                and row["last"] >= since
-                and row["first"] <= through
+                (child, vulnerable)
+                for _month, child, vulnerable, first, last in counted
+                if last >= since and first <= through
             }
             counts[f"children{suffix}"] = len(kids)
             counts[f"vulnerable{suffix}"] = sum(1 for _child, vulnerable in kids if vulnerable)
@@ -469,6 +496,7 @@ def attendance_list(*, site: Site, start: dt.date, end: dt.date) -> list[dict]:
             )
         )
         .values_list("child__kindcode", "date", *_BOOKING_FACTS)
+        .order_by()  # sorted below, by kindcode
     )
     found = []
     for kindcode, day, place_type, outcome, start_, end_, arrived, left, counts in rows:

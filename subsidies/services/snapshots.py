@@ -26,52 +26,77 @@ from subsidies.models import (
 REFRESH_DAYS = 7
 
 
+def day_snapshot_values(
+    figures: selectors.GroupDay, *, unsettled_bookings: int = 0
+) -> dict[str, object]:
+    """A DaySnapshot's values by attribute name, without building the model: the nightly
+    stores hundreds of thousands of rows in a catch-up and needs only their values."""
+    loss = figures.loss
+    causes = loss.lost_by_cause()
+    regular = loss.place_types[rules.REGULAR]
+    occasional = loss.place_types[rules.OCCASIONAL]
+    return {
+        "group_id": figures.group.pk,
+        "date": figures.date,
+        "capacity": figures.capacity,
+        "booked": figures.booked,
+        "present": figures.present,
+        "planned_prestaties": figures.planned_prestaties,
+        "prestaties": figures.prestaties,
+        "regular_places": regular.places,
+        "regular_prestaties": regular.prestaties,
+        "occasional_places": occasional.places,
+        "occasional_prestaties": occasional.prestaties,
+        "gap_no_show": figures.gap_no_show,
+        "gap_excused": figures.gap_excused,
+        "gap_unrecorded": figures.gap_unrecorded,
+        "no_show_days": loss.no_show_days,
+        "excused_days": loss.excused_days,
+        "vacancy_days": loss.vacancy_days,
+        "expected_eur": loss.expected_eur,
+        "lost_eur": loss.lost_eur,
+        "no_show_eur": causes[rules.NO_SHOW],
+        "excused_eur": causes[rules.EXCUSED],
+        "vacancy_eur": causes[rules.VACANCY],
+        "unsettled_bookings": unsettled_bookings,
+    }
+
+
 def day_snapshot_of(figures: selectors.GroupDay) -> DaySnapshot:
-    causes = figures.loss.lost_by_cause()
-    return DaySnapshot(
-        group=figures.group,
-        date=figures.date,
-        capacity=figures.capacity,
-        booked=figures.booked,
-        present=figures.present,
-        planned_prestaties=figures.planned_prestaties,
-        prestaties=figures.prestaties,
-        regular_places=figures.regular_places,
-        regular_prestaties=figures.regular_prestaties,
-        occasional_places=figures.occasional_places,
-        occasional_prestaties=figures.occasional_prestaties,
-        gap_no_show=figures.gap_no_show,
-        gap_excused=figures.gap_excused,
-        gap_unrecorded=figures.gap_unrecorded,
-        no_show_days=figures.no_show_days,
-        excused_days=figures.excused_days,
-        vacancy_days=figures.vacancy_days,
-        expected_eur=figures.expected_eur,
-        lost_eur=figures.lost_eur,
-        no_show_eur=causes[rules.NO_SHOW],
-        excused_eur=causes[rules.EXCUSED],
-        vacancy_eur=causes[rules.VACANCY],
-    )
+    values = day_snapshot_values(figures)
+    del values["group_id"]
+    return DaySnapshot(group=figures.group, **values)
+
+
+def scheme_snapshot_values(
+    *, group_id: int, day: dt.date, loss: rules.DayLoss
+) -> list[dict[str, object]]:
+    """The SchemeDaySnapshot values of a day's loss by attribute name (see
+    day_snapshot_values)."""
+    return [
+        {
+            "scheme_id": scheme.scheme.scheme_id,
+            "group_id": group_id,
+            "date": day,
+            "places": scheme.scheme.places,
+            "rate_eur": scheme.scheme.rate_eur,
+            "prestaties": scheme.prestaties,
+            "expected_eur": scheme.expected_eur,
+            "lost_eur": scheme.lost_eur,
+            "no_show_eur": scheme.no_show_eur,
+            "excused_eur": scheme.excused_eur,
+            "vacancy_eur": scheme.vacancy_eur,
+        }
+        for scheme in loss.schemes
+    ]
 
 
 def scheme_snapshots_of(
     *, group: Group, day: dt.date, loss: rules.DayLoss
 ) -> list[SchemeDaySnapshot]:
     return [
-        SchemeDaySnapshot(
-            scheme_id=scheme.scheme.scheme_id,
-            group=group,
-            date=day,
-            places=scheme.scheme.places,
-            rate_eur=scheme.scheme.rate_eur,
-            prestaties=scheme.prestaties,
-            expected_eur=scheme.expected_eur,
-            lost_eur=scheme.lost_eur,
-            no_show_eur=scheme.no_show_eur,
-            excused_eur=scheme.excused_eur,
-            vacancy_eur=scheme.vacancy_eur,
-        )
-        for scheme in loss.schemes
+        SchemeDaySnapshot(**values)
+        for values in scheme_snapshot_values(group_id=group.pk, day=day, loss=loss)
     ]
 
 
@@ -79,8 +104,20 @@ def snapshots_upsert(
     *, days: list[DaySnapshot], schemes: list[SchemeDaySnapshot], batch_size: int = 1000
 ) -> None:
     """Insert the rows, or overwrite the stored ones of the same group and day."""
-    _upsert(DaySnapshot, days, unique=("group", "date"), batch_size=batch_size)
-    _upsert(SchemeDaySnapshot, schemes, unique=("scheme", "group", "date"), batch_size=batch_size)
+    _upsert(DaySnapshot, _values(days), unique=("group", "date"), batch_size=batch_size)
+    _upsert(
+        SchemeDaySnapshot,
+        _values(schemes),
+        unique=("scheme", "group", "date"),
+        batch_size=batch_size,
+    )
+
+
+def _values(rows: list[models.Model]) -> list[dict[str, object]]:
+    return [
+        {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key}
+        for row in rows
+    ]
 
 
 def _adapter(field: models.Field):
@@ -95,26 +132,41 @@ def _adapter(field: models.Field):
 
 
 def _upsert(
-    model: type[models.Model], rows: list, *, unique: tuple[str, ...], batch_size: int
+    model: type[models.Model],
+    rows: list[dict[str, object]],
+    *,
+    unique: tuple[str, ...],
+    batch_size: int,
 ) -> None:
-    """INSERT … ON CONFLICT DO UPDATE of `rows` in batches of one executemany each.
+    """INSERT … ON CONFLICT DO UPDATE of `rows` (values by attribute name, every concrete
+    field but the key).
 
     bulk_create(update_conflicts=True) does the same, but prepares every value through
-    its field and compiles one statement of a thousand rows: for a year of snapshots that
+    its field and compiles its statement through the ORM: for a year of snapshots that
     was most of the night's work. The values here are the fields' own Python values, which
     the database drivers take as they are, but for dates and decimals (the backend's
     adapters: SQLite stores both as text).
+
+    On PostgreSQL a batch goes as one statement of one array per column (unnest): a
+    statement per row costs the server a round of planning each, and a statement of a
+    thousand VALUES rows costs the driver more to parse than the rows are worth.
     """
     if not rows:
         return
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapt = [_adapter(f) for f in fields]
     keys = {model._meta.get_field(name).column for name in unique}
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        source = "SELECT * FROM unnest({})".format(
+            ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        )
+    else:
+        source = "VALUES ({})".format(", ".join(["%s"] * len(fields)))
+    sql = "INSERT INTO {} ({}) {} ON CONFLICT ({}) DO UPDATE SET {}".format(
         ops.quote_name(model._meta.db_table),
         ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+        source,
         ", ".join(ops.quote_name(f.column) for f in fields if f.column in keys),
         ", ".join(
             f"{ops.quote_name(f.column)} = EXCLUDED.{ops.quote_name(f.column)}"
@@ -124,12 +176,17 @@ def _upsert(
     )
     attnames = [f.attname for f in fields]
     with connection.cursor() as cursor:
+        if postgres:
+            for batch in itertools.batched(rows, batch_size):
+                cursor.execute(sql, [[row[name] for row in batch] for name in attnames])
+            return
+        adapt = [_adapter(f) for f in fields]
         for batch in itertools.batched(rows, batch_size):
             cursor.executemany(
                 sql,
                 [
                     tuple(
-                        getattr(row, name) if to_db is None else to_db(getattr(row, name))
+                        row[name] if to_db is None else to_db(row[name])
                         for name, to_db in zip(attnames, adapt, strict=True)
                     )
                     for row in batch
@@ -146,16 +203,20 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
     if end < start:
         return 0
     figures = selectors.group_days(site=site, start=start, end=end)
-    days = [day_snapshot_of(f) for f in figures]
     unsettled = unsettled_bookings_by_group_day(site=site, start=start, end=end)
-    for row in days:
-        row.unsettled_bookings = unsettled.get((row.group_id, row.date), 0)
-    schemes = [
-        row for f in figures for row in scheme_snapshots_of(group=f.group, day=f.date, loss=f.loss)
+    days = [
+        day_snapshot_values(f, unsettled_bookings=unsettled.get((f.group.pk, f.date), 0))
+        for f in figures
     ]
-    snapshots_upsert(days=days, schemes=schemes)
+    schemes = [
+        row
+        for f in figures
+        for row in scheme_snapshot_values(group_id=f.group.pk, day=f.date, loss=f.loss)
+    ]
+    _upsert(DaySnapshot, days, unique=("group", "date"), batch_size=1000)
+    _upsert(SchemeDaySnapshot, schemes, unique=("scheme", "group", "date"), batch_size=1000)
 
-    wanted_days = {(row.group_id, row.date) for row in days}
+    wanted_days = {(row["group_id"], row["date"]) for row in days}
     stale = [
         pk
         for pk, group_id, date in DaySnapshot.objects.filter(
@@ -163,7 +224,7 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
         ).values_list("pk", "group_id", "date")
         if (group_id, date) not in wanted_days
     ]
-    wanted_schemes = {(row.scheme_id, row.group_id, row.date) for row in schemes}
+    wanted_schemes = {(row["scheme_id"], row["group_id"], row["date"]) for row in schemes}
     stale_schemes = [
         pk
         for pk, scheme_id, group_id, date in SchemeDaySnapshot.objects.filter(
