@@ -35,7 +35,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 
 # Values that occur nowhere else, so a database dump can be searched for them.
 SECRETS = [
@@ -77,7 +76,7 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
         consent_scope="Philippa stemt in",
         low_income=True,
         single_parent=True,
-        left_on=TODAY - dt.timedelta(days=1),
+        left_on=timezone.localdate() - dt.timedelta(days=1),
     )
     guardian = GuardianFactory(
         family=family,
@@ -97,10 +96,10 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
         pickup_persons="oma Hortensia Zwanenburgh",
         staff_notes="Quirijn slaapt met knuffel",
     )
-    plan = CarePlanFactory(child=child, start=TODAY - dt.timedelta(days=200))
+    plan = CarePlanFactory(child=child, start=timezone.localdate() - dt.timedelta(days=200))
     CarePlanChange.objects.create(
         plan=plan,
-        requested_on=TODAY - dt.timedelta(days=100),
+        requested_on=timezone.localdate() - dt.timedelta(days=100),
         requested_by="Philippa Zwanenburgh",
         before={},
         after={},
@@ -110,13 +109,13 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
         decided_by=coordinator,
     )
     child.settling_in_sessions.create(
-        date=TODAY - dt.timedelta(days=190), start=dt.time(9), end=dt.time(10)
+        date=timezone.localdate() - dt.timedelta(days=190), start=dt.time(9), end=dt.time(10)
     )
     group = GroupFactory(site=site, name=f"Vlinders {suffix}")
     booking = BookingFactory(
         group=group,
         child=child,
-        date=TODAY - dt.timedelta(days=30),
+        date=timezone.localdate() - dt.timedelta(days=30),
         outcome="present",
         override_reason="Crisisopvang voor Philippa Zwanenburgh",
     )
@@ -130,7 +129,7 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
     WaitingListEntry.objects.create(
         child=child,
         site=site,
-        wished_start=TODAY - dt.timedelta(days=250),
+        wished_start=timezone.localdate() - dt.timedelta(days=250),
         note="Belt-terug: mama Philippa Zwanenburgh",
     )
     referral = ReferralFactory(
@@ -148,7 +147,7 @@ def _family_with_everything(site, coordinator, *, suffix: str) -> Family:
         child=child,
         status="declined",
         decline_reason="Philippa verhuist",
-        closed_on=TODAY - dt.timedelta(days=240),
+        closed_on=timezone.localdate() - dt.timedelta(days=240),
     )
     ReferralStep.objects.create(
         referral=referral,
@@ -237,13 +236,13 @@ def test_a_family_leaving_in_the_future_is_not_erased(client, site, coordinator)
 
 
 def test_a_family_leaving_today_can_be_erased(site, coordinator):
-    family = FamilyFactory(site=site, left_on=TODAY)
-    services.family_erase(family=family, user=coordinator, today=TODAY)
+    family = FamilyFactory(site=site, left_on=timezone.localdate())
+    services.family_erase(family=family, user=coordinator, today=timezone.localdate())
     assert Family.objects.get(pk=family.pk).is_erased
 
 
 def test_an_erased_family_is_not_erased_twice(site, coordinator):
-    family = FamilyFactory(site=site, left_on=TODAY)
+    family = FamilyFactory(site=site, left_on=timezone.localdate())
     services.family_erase(family=family, user=coordinator)
     with pytest.raises(ValidationError):
         services.family_erase(family=family, user=coordinator)
@@ -271,11 +270,15 @@ def test_erasure_is_one_transaction(site, coordinator, monkeypatch):
 def test_the_retention_task_erases_families_that_left_long_enough_ago(site, coordinator):
     other = SiteFactory(name="Elief Noord", settings=None)
     SiteSettingsFactory(site=other, retention_months=6)
-    long_gone = FamilyFactory(site=site, left_on=TODAY - dt.timedelta(days=24 * 31 + 1))
-    recent = FamilyFactory(site=site, left_on=TODAY - dt.timedelta(days=23 * 31))
+    long_gone = FamilyFactory(
+        site=site, left_on=timezone.localdate() - dt.timedelta(days=24 * 31 + 1)
+    )
+    recent = FamilyFactory(site=site, left_on=timezone.localdate() - dt.timedelta(days=23 * 31))
     staying = FamilyFactory(site=site, left_on=None)
     leaving = FamilyFactory(site=site, left_on=dt.date(2099, 1, 1))
-    short_period = FamilyFactory(site=other, left_on=TODAY - dt.timedelta(days=7 * 31))
+    short_period = FamilyFactory(
+        site=other, left_on=timezone.localdate() - dt.timedelta(days=7 * 31)
+    )
     GuardianFactory(family=long_gone, last_name="Zwanenburgh")
 
     erased = tasks.retention_erase()
@@ -301,13 +304,17 @@ def test_the_retention_runs_every_night():
 
 def test_the_privacy_page_lists_what_is_erased_in_the_next_month(client, site, coordinator):
     due_tonight = FamilyFactory(
-        site=site, reference="G-due", left_on=TODAY.replace(year=TODAY.year - 3)
+        site=site,
+        reference="G-due",
+        left_on=timezone.localdate().replace(year=timezone.localdate().year - 3),
     )
-    due_soon_day = TODAY + dt.timedelta(days=20)
+    due_soon_day = timezone.localdate() + dt.timedelta(days=20)
     due_soon = FamilyFactory(
         site=site, reference="G-soon", left_on=due_soon_day.replace(year=due_soon_day.year - 2)
     )
-    later = FamilyFactory(site=site, reference="G-later", left_on=TODAY - dt.timedelta(days=30))
+    later = FamilyFactory(
+        site=site, reference="G-later", left_on=timezone.localdate() - dt.timedelta(days=30)
+    )
     elsewhere = FamilyFactory(
         site=SiteFactory(name="Elief Noord"), reference="G-elsewhere", left_on=dt.date(2000, 1, 1)
     )
@@ -331,7 +338,9 @@ def test_the_privacy_page_needs_a_fixed_number_of_queries(
     client, site, coordinator, families, django_assert_num_queries
 ):
     for _index in range(families):
-        FamilyFactory(site=site, left_on=TODAY.replace(year=TODAY.year - 3))
+        FamilyFactory(
+            site=site, left_on=timezone.localdate().replace(year=timezone.localdate().year - 3)
+        )
     client.force_login(coordinator)
     # Session, user, the user's sites with their settings, the families with their settings.
     with django_assert_num_queries(6):

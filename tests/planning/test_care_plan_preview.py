@@ -15,7 +15,6 @@ from tests.factories import ChildFactory, FamilyFactory, GroupFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 FULL_DAY = (dt.time(8, 30), dt.time(16))
 
 
@@ -30,11 +29,13 @@ def plan(child, group):
     plan = family_services.care_plan_create(
         child=child,
         kind="regular",
-        start=TODAY,
+        start=timezone.localdate(),
         end=None,
         pattern={1: FULL_DAY, 5: FULL_DAY},
     )
-    regular_bookings_sync(plan=plan, until=TODAY + REGULAR_HORIZON, today=TODAY)
+    regular_bookings_sync(
+        plan=plan, until=timezone.localdate() + REGULAR_HORIZON, today=timezone.localdate()
+    )
     return plan
 
 
@@ -48,7 +49,7 @@ def _post(plan, **changes) -> dict:
         "kind": "regular",
         "start": plan.start.isoformat(),
         "requested_by": "mama",
-        "requested_on": TODAY.isoformat(),
+        "requested_on": timezone.localdate().isoformat(),
         "decision": "accept",
         "version": plan.version,
         "day_1": "on",
@@ -149,7 +150,7 @@ def test_new_times_and_group_change_the_bookings_in_place(client, coordinator, p
 
 def test_an_occasional_plan_says_its_days_are_booked_by_hand(client, coordinator, child, group):
     plan = family_services.care_plan_create(
-        child=child, kind="occasional", start=TODAY, end=None, pattern={2: FULL_DAY}
+        child=child, kind="occasional", start=timezone.localdate(), end=None, pattern={2: FULL_DAY}
     )
     client.force_login(coordinator)
     response = client.post(_url(plan), _post(plan, kind="occasional"))
@@ -209,11 +210,13 @@ def test_the_preview_needs_a_fixed_number_of_queries(
     plan = family_services.care_plan_create(
         child=child,
         kind="regular",
-        start=TODAY,
+        start=timezone.localdate(),
         end=None,
         pattern=dict.fromkeys(weekdays, FULL_DAY),
     )
-    regular_bookings_sync(plan=plan, until=TODAY + REGULAR_HORIZON, today=TODAY)
+    regular_bookings_sync(
+        plan=plan, until=timezone.localdate() + REGULAR_HORIZON, today=timezone.localdate()
+    )
     # Another origin among them, so every list of the preview has rows.
     Booking.objects.filter(pk=child.bookings.first().pk).update(origin="manual")
     client.force_login(coordinator)

@@ -16,7 +16,6 @@ from tests.factories import OrganisationFactory, ReferralFactory, SiteFactory, U
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 d = dt.date
 
 
@@ -148,20 +147,25 @@ def test_the_figures_page_of_another_site_shows_nothing_of_this_one(client, marc
 @pytest.fixture
 def open_referrals(site):
     return {
-        "overdue": ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=30)),
-        "due_soon": ReferralFactory(
-            site=site, received_date=TODAY - dt.timedelta(days=18), status="waiting"
+        "overdue": ReferralFactory(
+            site=site, received_date=timezone.localdate() - dt.timedelta(days=30)
         ),
-        "urgent": ReferralFactory(site=site, received_date=TODAY, urgent=True),
-        "fresh": ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=1)),
+        "due_soon": ReferralFactory(
+            site=site, received_date=timezone.localdate() - dt.timedelta(days=18), status="waiting"
+        ),
+        "urgent": ReferralFactory(site=site, received_date=timezone.localdate(), urgent=True),
+        "fresh": ReferralFactory(
+            site=site, received_date=timezone.localdate() - dt.timedelta(days=1)
+        ),
         "closed": ReferralFactory(
             site=site,
-            received_date=TODAY - dt.timedelta(days=40),
+            received_date=timezone.localdate() - dt.timedelta(days=40),
             status="declined",
-            closed_on=TODAY - dt.timedelta(days=20),
+            closed_on=timezone.localdate() - dt.timedelta(days=20),
         ),
         "elsewhere": ReferralFactory(
-            site=SiteFactory(name="Elief Noord"), received_date=TODAY - dt.timedelta(days=30)
+            site=SiteFactory(name="Elief Noord"),
+            received_date=timezone.localdate() - dt.timedelta(days=30),
         ),
     }
 
@@ -170,7 +174,7 @@ def test_the_deadline_summary_counts_and_lists_the_most_urgent(
     coordinator, open_referrals, django_assert_num_queries
 ):
     with django_assert_num_queries(2):
-        summary = selectors.referral_deadline_summary(user=coordinator, today=TODAY)
+        summary = selectors.referral_deadline_summary(user=coordinator, today=timezone.localdate())
     assert (summary["open"], summary["urgent"], summary["overdue"], summary["due_soon"]) == (
         4,
         1,
@@ -182,21 +186,25 @@ def test_the_deadline_summary_counts_and_lists_the_most_urgent(
     assert order == [r["overdue"].pk, r["due_soon"].pk, r["fresh"].pk, r["urgent"].pk]
     first = summary["most_urgent"][0]
     assert (first["state"], first["days_over"]) == ("overdue", 9)
-    summary = selectors.referral_deadline_summary(user=coordinator, today=TODAY, limit=2)
+    summary = selectors.referral_deadline_summary(
+        user=coordinator, today=timezone.localdate(), limit=2
+    )
     assert len(summary["most_urgent"]) == 2
 
 
 def test_other_roles_get_the_counts_but_no_names(open_referrals):
     board = UserFactory(role=Role.BOARD)
-    summary = selectors.referral_deadline_summary(user=board, today=TODAY)
+    summary = selectors.referral_deadline_summary(user=board, today=timezone.localdate())
     assert summary["open"] == 5  # all sites
     assert summary["most_urgent"] == []
     referrer = UserFactory(role=Role.REFERRER)
-    assert selectors.referral_deadline_summary(user=referrer, today=TODAY)["open"] == 0
+    assert (
+        selectors.referral_deadline_summary(user=referrer, today=timezone.localdate())["open"] == 0
+    )
 
 
 def test_the_deadlines_fragment_renders_on_its_own(rf, coordinator, open_referrals):
-    summary = selectors.referral_deadline_summary(user=coordinator, today=TODAY)
+    summary = selectors.referral_deadline_summary(user=coordinator, today=timezone.localdate())
     html = render_to_string("referrals/_deadlines.html", {"deadlines": summary})
     assert 'data-count="overdue"' in html
     assert reverse("referrals:referral_list") in html

@@ -17,8 +17,6 @@ from tests.factories import ContactPersonFactory, OrganisationFactory, SiteFacto
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def vdab():
@@ -33,10 +31,10 @@ def referrer(vdab):
 def _data(site, **changes) -> dict:
     data = {
         "site": site.pk,
-        "consent_date": TODAY.isoformat(),
+        "consent_date": timezone.localdate().isoformat(),
         "consent_scope": "intake en opvolging van de opvang",
         "reason": "training",
-        "wished_start": (TODAY + dt.timedelta(days=7)).isoformat(),
+        "wished_start": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
         "weekdays": ["1", "3"],
         "wished_from": "08:30",
         "wished_until": "16:00",
@@ -53,6 +51,20 @@ def _data(site, **changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def _posted(data: dict) -> dict:
+    """The form data as sent: None leaves a field out, a timedelta is a day counted from today.
+
+    Days are resolved when the test runs, not when it is collected, so a run that crosses
+    midnight still posts the day the test means.
+    """
+    today = timezone.localdate()
+    return {
+        key: (today + value).isoformat() if isinstance(value, dt.timedelta) else value
+        for key, value in data.items()
+        if value is not None
+    }
 
 
 def _nothing_saved() -> None:
@@ -73,16 +85,16 @@ def test_a_referrer_submits_a_referral_for_their_own_organisation(client, referr
     assert (referral.organisation, referral.site, referral.contact) == (vdab, site, contact)
     assert (referral.status, referral.received_date, referral.submitted_by) == (
         "received",
-        TODAY,
+        timezone.localdate(),
         referrer,
     )
     assert (referral.wished_weekdays, referral.pattern) == (
         "13",
         {1: (dt.time(8, 30), dt.time(16)), 3: (dt.time(8, 30), dt.time(16))},
     )
-    assert referral.consent_date == TODAY and referral.child_first_name == "Yasmine"
+    assert referral.consent_date == timezone.localdate() and referral.child_first_name == "Yasmine"
     assert list(referral.steps.values_list("status", "date", "by")) == [
-        ("received", TODAY, referrer.pk)
+        ("received", timezone.localdate(), referrer.pk)
     ]
     # The referral creates no family: the coordinator does, when care starts.
     assert not Family.objects.exists()
@@ -108,13 +120,13 @@ def test_a_referrer_chooses_among_all_sites_and_only_their_own_contacts(client, 
         ({"consent_date": None}, "consent_date"),
         ({"consent_date": ""}, "consent_date"),
         ({"consent_scope": " "}, "consent_scope"),
-        ({"consent_date": (TODAY + dt.timedelta(days=1)).isoformat()}, "consent_date"),
-        ({"wished_start": (TODAY - dt.timedelta(days=1)).isoformat()}, "wished_start"),
+        ({"consent_date": dt.timedelta(days=1)}, "consent_date"),
+        ({"wished_start": dt.timedelta(days=-1)}, "wished_start"),
         ({"weekdays": []}, "weekdays"),
         ({"weekdays": ["6"]}, "weekdays"),  # the site is closed on Saturday
         ({"wished_from": "06:00"}, "wished_from"),  # before opening time
         ({"wished_until": "08:00"}, "wished_until"),  # ends before it starts
-        ({"child_birth_date": (TODAY + dt.timedelta(days=30)).isoformat()}, "child_birth_date"),
+        ({"child_birth_date": dt.timedelta(days=30)}, "child_birth_date"),
         ({"parent_email": "samira@"}, "parent_email"),
         ({"postcode": "206"}, "postcode"),
         ({"site": "999999"}, "site"),
@@ -124,7 +136,7 @@ def test_bad_input_gets_a_message_and_saves_nothing(client, referrer, site, chan
     client.force_login(referrer)
     response = client.post(
         reverse("referrals:portal_create"),
-        {key: value for key, value in {**_data(site), **changes}.items() if value is not None},
+        _posted({**_data(site), **changes}),
     )
     assert response.status_code == HTTPStatus.OK
     assert field in response.context["form"].errors, response.context["form"].errors
@@ -135,7 +147,7 @@ def test_bad_input_gets_a_message_and_saves_nothing(client, referrer, site, chan
 def test_the_coordinator_records_a_phoned_in_referral(client, coordinator, site, vdab):
     contact = ContactPersonFactory(organisation=vdab)
     client.force_login(coordinator)
-    received = TODAY - dt.timedelta(days=2)
+    received = timezone.localdate() - dt.timedelta(days=2)
     response = client.post(
         reverse("referrals:referral_create"),
         _data(
@@ -164,17 +176,20 @@ def test_the_coordinator_records_a_phoned_in_referral(client, coordinator, site,
     [
         ({"organisation": "999999"}, "organisation"),
         ({"organisation": None}, "organisation"),
-        ({"received_date": (TODAY + dt.timedelta(days=1)).isoformat()}, "received_date"),
+        ({"received_date": dt.timedelta(days=1)}, "received_date"),
         # The consent must come before the referral.
-        ({"received_date": (TODAY - dt.timedelta(days=5)).isoformat()}, "consent_date"),
+        ({"received_date": dt.timedelta(days=-5)}, "consent_date"),
     ],
 )
 def test_the_coordinators_bad_input_saves_nothing(client, coordinator, site, vdab, changes, field):
     client.force_login(coordinator)
-    data = {**_data(site, organisation=vdab.pk, received_date=TODAY.isoformat()), **changes}
+    data = {
+        **_data(site, organisation=vdab.pk, received_date=timezone.localdate().isoformat()),
+        **changes,
+    }
     response = client.post(
         reverse("referrals:referral_create"),
-        {key: value for key, value in data.items() if value is not None},
+        _posted(data),
     )
     assert response.status_code == HTTPStatus.OK
     assert field in response.context["form"].errors, response.context["form"].errors
@@ -186,7 +201,7 @@ def test_a_coordinator_records_referrals_for_their_own_sites_only(client, coordi
     client.force_login(coordinator)
     response = client.post(
         reverse("referrals:referral_create"),
-        _data(other, organisation=vdab.pk, received_date=TODAY.isoformat()),
+        _data(other, organisation=vdab.pk, received_date=timezone.localdate().isoformat()),
     )
     assert "site" in response.context["form"].errors
     _nothing_saved()
@@ -197,7 +212,12 @@ def test_a_contact_of_another_organisation_is_refused(client, coordinator, site,
     client.force_login(coordinator)
     response = client.post(
         reverse("referrals:referral_create"),
-        _data(site, organisation=vdab.pk, contact=caw_contact.pk, received_date=TODAY.isoformat()),
+        _data(
+            site,
+            organisation=vdab.pk,
+            contact=caw_contact.pk,
+            received_date=timezone.localdate().isoformat(),
+        ),
     )
     assert "contact" in response.context["form"].errors
     _nothing_saved()

@@ -24,7 +24,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 NAMES = ("Samira", "Benali", "Yasmine")
 
 
@@ -55,7 +54,7 @@ def referral(site, vdab, referrer):
         site=site,
         organisation=vdab,
         submitted_by=referrer,
-        received_date=TODAY - dt.timedelta(days=3),
+        received_date=timezone.localdate() - dt.timedelta(days=3),
         parent_first_name="Samira",
         parent_last_name="Benali",
         parent_email="samira@example.be",
@@ -66,8 +65,14 @@ def referral(site, vdab, referrer):
 
 
 def _step(referral, coordinator, status, **kwargs):
+    """Record a step today; a timedelta among the fields is a day counted from today."""
+    today = timezone.localdate()
+    fields = {
+        key: today + value if isinstance(value, dt.timedelta) else value
+        for key, value in kwargs.items()
+    }
     return services.referral_step(
-        referral=referral, user=coordinator, status=status, today=TODAY, **kwargs
+        referral=referral, user=coordinator, status=status, today=today, **fields
     )
 
 
@@ -89,7 +94,7 @@ def _assert_anonymous(message) -> None:
 @pytest.mark.parametrize(
     ("status", "kwargs", "label"),
     [
-        (rules.INTAKE_PLANNED, {"intake_date": TODAY}, "intake gepland"),
+        (rules.INTAKE_PLANNED, {"intake_date": dt.timedelta(days=0)}, "intake gepland"),
         (rules.DECLINED, {"note": "Geen plaats in de regio"}, "geweigerd"),
         (rules.WITHDRAWN, {}, "ingetrokken"),
     ],
@@ -178,7 +183,9 @@ def test_starting_the_family_mails_started(
     django_capture_on_commit_callbacks, mailoutbox, referral, coordinator, site
 ):
     group = GroupFactory(site=site)
-    day = TODAY + dt.timedelta(days=14 - TODAY.weekday())  # a Monday two weeks on
+    day = timezone.localdate() + dt.timedelta(
+        days=14 - timezone.localdate().weekday()
+    )  # a Monday two weeks on
     start = dict(
         referral=referral,
         user=coordinator,
@@ -191,7 +198,7 @@ def test_starting_the_family_mails_started(
         plan=services.PlanDetails(
             kind="occasional", start=day, end=None, pattern={1: (dt.time(9), dt.time(15))}
         ),
-        today=TODAY,
+        today=timezone.localdate(),
     )
     with django_capture_on_commit_callbacks() as callbacks:
         services.referral_start(

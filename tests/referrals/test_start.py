@@ -24,8 +24,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def _monday_after(day: dt.date, weeks: int = 1) -> dt.date:
     return day + dt.timedelta(days=7 * weeks - day.weekday())
@@ -36,8 +34,8 @@ def referral(site):
     return ReferralFactory(
         site=site,
         organisation=OrganisationFactory(name="VDAB"),
-        received_date=TODAY - dt.timedelta(days=4),
-        wished_start=_monday_after(TODAY, 2),
+        received_date=timezone.localdate() - dt.timedelta(days=4),
+        wished_start=_monday_after(timezone.localdate(), 2),
         wished_weekdays="13",
         wished_from=dt.time(9),
         wished_until=dt.time(15, 30),
@@ -165,7 +163,7 @@ def test_starting_a_new_family_creates_it_from_the_referral(client, coordinator,
     assert (referral.status, referral.first_care_day, referral.closed_on) == (
         "started",
         referral.wished_start,
-        TODAY,
+        timezone.localdate(),
     )
     assert (referral.family, referral.child) == (family, child)
     assert referral.days_to_start == (referral.wished_start - referral.received_date).days
@@ -356,7 +354,7 @@ def test_a_taken_family_reference_is_refused(client, coordinator, referral, grou
 
 
 def test_a_declined_referral_cannot_start(client, coordinator, referral, group):
-    referral.status, referral.closed_on = "declined", TODAY
+    referral.status, referral.closed_on = "declined", timezone.localdate()
     referral.save()
     client.force_login(coordinator)
     assert client.get(_start_url(referral)).status_code == HTTPStatus.FOUND

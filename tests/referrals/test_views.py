@@ -22,8 +22,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def other_site():
@@ -45,7 +43,7 @@ def referral(site, vdab):
     return ReferralFactory(
         site=site,
         organisation=vdab,
-        received_date=TODAY - dt.timedelta(days=3),
+        received_date=timezone.localdate() - dt.timedelta(days=3),
         parent_first_name="Samira",
         parent_last_name="Benali",
         child_first_name="Yasmine",
@@ -133,14 +131,14 @@ def test_a_referrer_without_organisation_gets_403(client):
 
 
 def test_urgent_referrals_are_on_top_of_the_list_then_the_oldest(client, coordinator, site):
-    old = ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=10))
-    new = ReferralFactory(site=site, received_date=TODAY)
-    urgent = ReferralFactory(site=site, received_date=TODAY, urgent=True)
+    old = ReferralFactory(site=site, received_date=timezone.localdate() - dt.timedelta(days=10))
+    new = ReferralFactory(site=site, received_date=timezone.localdate())
+    urgent = ReferralFactory(site=site, received_date=timezone.localdate(), urgent=True)
     done = ReferralFactory(
         site=site,
-        received_date=TODAY - dt.timedelta(days=20),
+        received_date=timezone.localdate() - dt.timedelta(days=20),
         status="declined",
-        closed_on=TODAY,
+        closed_on=timezone.localdate(),
     )
     client.force_login(coordinator)
     response = client.get(reverse("referrals:referral_list"))
@@ -157,9 +155,11 @@ def test_urgent_referrals_are_on_top_of_the_list_then_the_oldest(client, coordin
 
 
 def test_the_list_flags_overdue_and_soon_due_referrals(client, coordinator, site):
-    overdue = ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=22))
-    soon = ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=16), status="waiting")
-    fresh = ReferralFactory(site=site, received_date=TODAY)
+    overdue = ReferralFactory(site=site, received_date=timezone.localdate() - dt.timedelta(days=22))
+    soon = ReferralFactory(
+        site=site, received_date=timezone.localdate() - dt.timedelta(days=16), status="waiting"
+    )
+    fresh = ReferralFactory(site=site, received_date=timezone.localdate())
     client.force_login(coordinator)
     response = client.get(reverse("referrals:referral_list"))
     states = {row["referral"].pk: row["deadline"]["state"] for row in response.context["rows"]}
@@ -172,10 +172,12 @@ def test_the_deadline_follows_the_sites_settings_on_the_received_date(client, co
     settings = site.settings.get()
     settings.referral_deadline_days = 10
     settings.save()
-    referral = ReferralFactory(site=site, received_date=TODAY - dt.timedelta(days=11))
+    referral = ReferralFactory(
+        site=site, received_date=timezone.localdate() - dt.timedelta(days=11)
+    )
     client.force_login(coordinator)
     response = client.get(reverse("referrals:referral_detail", args=[referral.pk]))
-    assert response.context["deadline"]["due"] == TODAY - dt.timedelta(days=1)
+    assert response.context["deadline"]["due"] == timezone.localdate() - dt.timedelta(days=1)
     assert response.context["deadline"]["state"] == "overdue"
 
 
@@ -186,7 +188,7 @@ def _populate(site, count: int) -> None:
             site=site,
             organisation=organisation,
             contact=ContactPersonFactory(organisation=organisation),
-            received_date=TODAY - dt.timedelta(days=index),
+            received_date=timezone.localdate() - dt.timedelta(days=index),
             urgent=index % 3 == 0,
         )
 
@@ -238,7 +240,7 @@ def test_the_coordinator_plans_the_intake_then_declines_with_a_reason(
     client, coordinator, referral
 ):
     client.force_login(coordinator)
-    intake = TODAY + dt.timedelta(days=2)
+    intake = timezone.localdate() + dt.timedelta(days=2)
     client.post(
         reverse("referrals:referral_step", args=[referral.pk, "intake_planned"]),
         {"intake_planned-intake_date": intake.isoformat()},
@@ -256,13 +258,13 @@ def test_the_coordinator_plans_the_intake_then_declines_with_a_reason(
     assert referral.status == "intake_planned"
     client.post(url, {"declined-note": "Gezin verhuist naar Gent"})
     referral.refresh_from_db()
-    assert (referral.status, referral.closed_on) == ("declined", TODAY)
+    assert (referral.status, referral.closed_on) == ("declined", timezone.localdate())
     assert referral.decline_reason == "Gezin verhuist naar Gent"
     steps = list(referral.steps.values_list("status", "date", "by"))
     assert steps == [
         ("received", referral.received_date, None),
-        ("intake_planned", TODAY, coordinator.pk),
-        ("declined", TODAY, coordinator.pk),
+        ("intake_planned", timezone.localdate(), coordinator.pk),
+        ("declined", timezone.localdate(), coordinator.pk),
     ]
     # Final is final.
     client.post(reverse("referrals:referral_step", args=[referral.pk, "waiting"]))
@@ -307,7 +309,9 @@ def test_known_families_are_proposed_and_the_coordinator_confirms_the_match(
     # Same name but another phone, another birth date, or another site: no match.
     namesake = FamilyFactory(site=site, reference="G-012")
     GuardianFactory(family=namesake, first_name="Samira", last_name="Benali", phone="0499 99 99 99")
-    ChildFactory(family=namesake, first_name="Yasmine", last_name="Benali", birth_date=TODAY)
+    ChildFactory(
+        family=namesake, first_name="Yasmine", last_name="Benali", birth_date=timezone.localdate()
+    )
     elsewhere = FamilyFactory(site=other_site, reference="G-013")
     GuardianFactory(family=elsewhere, first_name="Samira", last_name="Benali", phone="0470123456")
 
@@ -368,7 +372,9 @@ def test_organisation_pages_count_only_the_coordinators_own_referrals(
 ):
     ReferralFactory(site=site, organisation=vdab)
     ReferralFactory(site=other_site, organisation=vdab)
-    ReferralFactory(site=site, organisation=vdab, status="withdrawn", closed_on=TODAY)
+    ReferralFactory(
+        site=site, organisation=vdab, status="withdrawn", closed_on=timezone.localdate()
+    )
     client.force_login(coordinator)
     response = client.get(reverse("referrals:organisation_list"))
     (organisation,) = response.context["organisations"]
@@ -387,10 +393,13 @@ def test_unknown_organisations_and_contacts_are_404(client, coordinator):
 def test_the_portal_shows_the_status_and_step_dates_only(client, referrer, referral):
     referral.status = "declined"
     referral.decline_reason = "Intern: gezin reageert niet"
-    referral.closed_on = TODAY
+    referral.closed_on = timezone.localdate()
     referral.save()
     ReferralStep.objects.create(
-        referral=referral, status="declined", date=TODAY, note="Intern: gezin reageert niet"
+        referral=referral,
+        status="declined",
+        date=timezone.localdate(),
+        note="Intern: gezin reageert niet",
     )
     client.force_login(referrer)
     body = client.get(reverse("referrals:portal")).content.decode()
