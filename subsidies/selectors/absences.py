@@ -11,11 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Min, Q
 
 from elief.models import Site
 from planning import rules as planning_rules
-from planning.models import Booking, BookingChange
+from planning.models import Booking
 from subsidies import rules
 
 # The marker a parent's change carries in its `after` (parents.rules.BY_PARENT; the
@@ -23,15 +23,11 @@ from subsidies import rules
 BY_PARENT = "parent"
 
 
-def _excused_by_parent() -> Q:
-    return Q(after__outcome=planning_rules.EXCUSED, after__by=BY_PARENT)
-
-
 def absences_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[rules.AbsenceFigures]:
     """For each date of `throughs` (each in its own month), the absences of the site's
-    bookings from the first of that month through it. Two queries: the absences with the
-    moment each was announced, and the bookings made on a group and day after a parent's
-    report there."""
+    bookings from the first of that month through it. Two queries at most: the absences
+    with the moment each was announced, and the bookings made on the groups and days of
+    parents' reports after the first of them (none without a parent's report)."""
     if not throughs:
         return []
     start = min(throughs).replace(day=1)
@@ -57,28 +53,29 @@ def absences_counted(*, site: Site, throughs: Sequence[dt.date]) -> list[rules.A
         )
         .order_by()
     )
-    # A parent's report frees a place only while the booking stays excused.
-    reported_there = BookingChange.objects.filter(
-        _excused_by_parent(),
-        booking__group=OuterRef("group"),
-        booking__date=OuterRef("date"),
-        booking__outcome=planning_rules.EXCUSED,
-        at__lt=OuterRef("created_at"),
-    ).exclude(booking=OuterRef("pk"))
-    taken_after = (
-        Booking.objects.filter(group__site=site, date__range=(start, end))
-        .exclude(outcome=planning_rules.CANCELLED)
-        .filter(Exists(reported_there))
-        .values_list("group_id", "date", "created_at")
-        .order_by()
-    )
+    # A parent's report frees a place while the booking stays excused.
     freed: dict[tuple[int, dt.date], list[dt.datetime]] = defaultdict(list)
+    reported = set()
     for row in absences:
         if row["outcome"] == planning_rules.EXCUSED and row["parent_at"] is not None:
             freed[(row["group_id"], row["date"])].append(row["parent_at"])
+            reported.add(row["pk"])
     booked: dict[tuple[int, dt.date], list[dt.datetime]] = defaultdict(list)
-    for group_id, day, created_at in taken_after:
-        booked[(group_id, day)].append(created_at)
+    if freed:
+        # Only the groups and days a parent freed a place on, booked after the first report.
+        taken = (
+            Booking.objects.filter(
+                group__in={group for group, _day in freed},
+                date__in={day for _group, day in freed},
+                created_at__gt=min(moment for moments in freed.values() for moment in moments),
+            )
+            .exclude(outcome=planning_rules.CANCELLED)
+            .values_list("pk", "group_id", "date", "created_at")
+            .order_by()
+        )
+        for pk, group_id, day, created_at in taken:
+            if (group_id, day) in freed and pk not in reported:
+                booked[(group_id, day)].append(created_at)
     refilled = {
         key: rules.places_refilled(freed_at=moments, booked_at=booked.get(key, []))
         for key, moments in freed.items()
