@@ -6,6 +6,8 @@ creates the test database, and drops it afterwards).
 
 - report_year_s: a year of `report` rows of every one of the 20 sites, computed from the
   bookings (what `report --site S --from D --to D` does);
+- absences_year_s: the absences of every month of the year of the 20 sites, by when they
+  were reported, and the places refilled (what the nightly counts for the board);
 - nightly_year_s: the nightly job catching up a year for all 20 sites (the snapshots stop a
   year back), then one ordinary night (nightly_s), which recomputes the last week.
 """
@@ -224,7 +226,7 @@ def run(sites: list) -> dict[str, float]:
     """The figures over the seeded `sites` (their bookings end yesterday)."""
     from django.utils import timezone
 
-    from subsidies import selectors, services
+    from subsidies import rules, selectors, services
     from subsidies.models import DaySnapshot, SchemeDaySnapshot
 
     today = timezone.localdate()
@@ -237,6 +239,17 @@ def run(sites: list) -> dict[str, float]:
             selectors.group_days(site=site, start=year_ago, end=yesterday)
 
     results["report_year_s"] = _median_s(report_year, rounds=1)
+
+    def absences_year() -> None:
+        # What the nightly catch-up counts into the month snapshots for the board.
+        throughs = [
+            min(rules.month_bounds(month)[1], yesterday)
+            for month in rules.months_in(year_ago, yesterday)
+        ]
+        for site in sites:
+            selectors.absences_counted(site=site, throughs=throughs)
+
+    results["absences_year_s"] = _median_s(absences_year)
 
     def nightly_year() -> None:
         # The snapshots stop a year back: the night catches up every day since.

@@ -147,6 +147,32 @@ def _short(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+def absence_columns() -> list[Column]:
+    """The absences of the month (subsidies.rules.AbsenceFigures), as the key figures'
+    last columns."""
+    return [
+        Column(_("Absences reported before the day"), COUNT),
+        Column(_("of which by the parent via the link"), COUNT),
+        Column(_("Absences reported on the day or later"), COUNT),
+        Column(_("No-shows"), COUNT),
+        Column(_("Absences reported in time (%)"), PCT),
+        Column(_("Absences not reported (%)"), PCT),
+        Column(_("Places refilled after a parent's report"), COUNT),
+    ]
+
+
+def absence_cells(figures: rules.AbsenceFigures) -> list:
+    return [
+        figures.in_time,
+        figures.in_time_by_parent,
+        figures.late,
+        figures.no_shows,
+        figures.in_time_pct,
+        figures.no_show_pct,
+        figures.refilled,
+    ]
+
+
 def board_sheets(report: MonthlyReport) -> list[Sheet]:
     """The board's monthly report as the page shows it, one sheet per part: key figures per
     site (and for the whole vzw), the trend, planned against realised, the social mix, the
@@ -166,6 +192,8 @@ def board_sheets(report: MonthlyReport) -> list[Sheet]:
         Column(_("Vulnerable children"), COUNT),
         Column(_("Vulnerable families (%)"), PCT),
         Column(_("Subsidy lost (€)"), EUR),
+        # Appended after the existing columns, which other tools read by position.
+        *absence_columns(),
     ]
     key_rows = [
         [
@@ -180,6 +208,7 @@ def board_sheets(report: MonthlyReport) -> list[Sheet]:
             row["vulnerable"],
             row["vulnerable_pct"],
             row["lost_eur"],
+            *absence_cells(row["absences"]),
         ]
         for row in report.per_site
     ]
@@ -197,6 +226,7 @@ def board_sheets(report: MonthlyReport) -> list[Sheet]:
                 summary["vulnerable_children"],
                 summary["vulnerable_pct"],
                 summary["subsidy_lost_eur"],
+                *absence_cells(report.absences),
             ]
         )
     sheets = [

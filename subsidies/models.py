@@ -371,7 +371,8 @@ SCHEME_DAY_SNAPSHOT_FIGURES = tuple(
 
 
 class SiteMonthSnapshot(models.Model):
-    """The distinct children present at a site, counted by the nightly work per month.
+    """The distinct children present at a site, and its absences, counted by the nightly
+    work per month.
 
     A child present on several days counts once, so these counts cannot be added up from
     the day snapshots; counting them from the bookings on every board page scans a year of
@@ -389,6 +390,14 @@ class SiteMonthSnapshot(models.Model):
     vulnerable_year = models.PositiveIntegerField(default=0)
     children_pace = models.PositiveIntegerField(default=0)
     vulnerable_pace = models.PositiveIntegerField(default=0)
+    # The absences of the month's days through `through` (subsidies.rules.AbsenceFigures):
+    # announced before the day, of those by a parent through the link, announced on the
+    # day or later, no-shows; and the places parents' reports freed that were booked again.
+    absences_in_time = models.PositiveIntegerField(default=0)
+    absences_in_time_by_parent = models.PositiveIntegerField(default=0)
+    absences_late = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    places_refilled = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("month snapshot")

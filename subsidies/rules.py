@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from planning import rules as planning_rules
 
 REGULAR = planning_rules.REGULAR
@@ -451,3 +453,67 @@ def counting_starts(through: dt.date) -> dict[str, dt.date]:
         "year": year,
         "pace": max(year, through - dt.timedelta(days=PACE_DAYS - 1)),
     }
+
+
+# Absences and the parents' channel (the board's figures of the parents' link)
+
+
+def reported_in_time(*, day: dt.date, reported_at: dt.datetime | None) -> bool:
+    """An absence is reported in time when it was announced before the day (local time):
+    the place can still be offered to someone else. An absence whose moment is not
+    recorded (an imported plan) is not known to be in time, so it is not."""
+    if reported_at is None:
+        return False
+    return timezone.localtime(reported_at).date() < day
+
+
+def places_refilled(*, freed_at: Iterable[dt.datetime], booked_at: Iterable[dt.datetime]) -> int:
+    """How many of the places that parents' reports freed in one group on one day were
+    booked again: in time order, each booking made after a report takes the place of one
+    report not yet refilled. A booking made before any report filled a place that was free
+    anyway, and one report frees one place, however many are booked after it."""
+    events = sorted([(moment, 0) for moment in freed_at] + [(moment, 1) for moment in booked_at])
+    waiting = refilled = 0
+    for _moment, is_booking in events:
+        if not is_booking:
+            waiting += 1
+        elif waiting:
+            waiting -= 1
+            refilled += 1
+    return refilled
+
+
+@dataclass(frozen=True)
+class AbsenceFigures:
+    """The absences of a month: announced before the day (and of those by a parent through
+    the family's link), announced on the day or later, and no-shows; and the places that
+    parents' reports freed and someone else took."""
+
+    in_time: int = 0
+    in_time_by_parent: int = 0
+    late: int = 0
+    no_shows: int = 0
+    refilled: int = 0
+
+    @property
+    def absences(self) -> int:
+        return self.in_time + self.late + self.no_shows
+
+    @property
+    def in_time_pct(self) -> Decimal | None:
+        """The share of all absences announced before the day; None without absences."""
+        return pct(self.in_time, self.absences) if self.absences else None
+
+    @property
+    def no_show_pct(self) -> Decimal | None:
+        """The share of all absences nobody announced; None without absences."""
+        return pct(self.no_shows, self.absences) if self.absences else None
+
+    def __add__(self, other: "AbsenceFigures") -> "AbsenceFigures":
+        return AbsenceFigures(
+            in_time=self.in_time + other.in_time,
+            in_time_by_parent=self.in_time_by_parent + other.in_time_by_parent,
+            late=self.late + other.late,
+            no_shows=self.no_shows + other.no_shows,
+            refilled=self.refilled + other.refilled,
+        )

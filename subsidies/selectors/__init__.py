@@ -6,10 +6,12 @@ Two sources, one set of figures:
 - `board`: the board pages, from the stored nightly snapshots (`DaySnapshot`,
   `SchemeDaySnapshot`) with SQL aggregates, in a fixed number of queries whatever the number
   of children or days;
-- `money`: the coordinator's money view and the ledger.
+- `money`: the coordinator's money view and the ledger;
+- `absences`: the absences of a month by who announced them and when, for the board.
 Both sources are computed by subsidies.rules, and a test holds them to agree.
 """
 
+from subsidies.selectors.absences import absences_counted
 from subsidies.selectors.board import (
     MonthlyReport,
     add_months,
@@ -56,6 +58,7 @@ __all__ = [
     "LedgerLine",
     "MonthlyReport",
     "SchemeSetup",
+    "absences_counted",
     "add_months",
     "board_home_figures",
     "attendance_list",

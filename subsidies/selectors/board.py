@@ -86,14 +86,22 @@ def children_stored(
     *, sites: Sequence[Site], months: Sequence[dt.date]
 ) -> dict[tuple[int, dt.date], dict[str, dict]]:
     """Per (site id, month): the distinct children present counted by the nightly work
-    (SiteMonthSnapshot), as {"month"|"year"|"pace": {"children": n, "vulnerable": n}}.
-    One query, however many bookings; a month without its snapshot is left out."""
+    (SiteMonthSnapshot), as {"month"|"year"|"pace": {"children": n, "vulnerable": n}},
+    and the month's "absences" (rules.AbsenceFigures). One query, however many bookings;
+    a month without its snapshot is left out."""
     rows = SiteMonthSnapshot.objects.filter(site__in=[s.pk for s in sites], month__in=months)
     return {
         (row.site_id, row.month): {
             "month": {"children": row.children, "vulnerable": row.vulnerable},
             "year": {"children": row.children_year, "vulnerable": row.vulnerable_year},
             "pace": {"children": row.children_pace, "vulnerable": row.vulnerable_pace},
+            "absences": rules.AbsenceFigures(
+                in_time=row.absences_in_time,
+                in_time_by_parent=row.absences_in_time_by_parent,
+                late=row.absences_late,
+                no_shows=row.no_shows,
+                refilled=row.places_refilled,
+            ),
         }
         for row in rows
     }
@@ -101,6 +109,10 @@ def children_stored(
 
 def _stored(counts: dict, site: Site, month: dt.date, period: str) -> dict:
     return counts.get((site.pk, month), {}).get(period, NO_CHILDREN)
+
+
+def _absences(counts: dict, site: Site, month: dt.date) -> rules.AbsenceFigures:
+    return counts.get((site.pk, month), {}).get("absences", rules.AbsenceFigures())
 
 
 def as_date(value) -> dt.date:
@@ -190,6 +202,11 @@ class MonthlyReport:
     def unsettled_days(self) -> int:
         """Open days (of a site) of the month still unsettled: its figures are provisional."""
         return sum(row["unsettled_days"] for row in self.per_site)
+
+    @property
+    def absences(self) -> rules.AbsenceFigures:
+        """The absences of every site of the report together."""
+        return sum((row["absences"] for row in self.per_site), rules.AbsenceFigures())
 
     @property
     def gap_other(self) -> Decimal:
@@ -295,6 +312,7 @@ def monthly_report(
                 # Unrounded, as the monthly summary's vulnerable_pct.
                 "vulnerable_pct": rules.pct(kids["vulnerable"], kids["children"]),
                 "mix": social_mix_of_children_present(kids, settings),
+                "absences": _absences(stored, each, start),
             }
         )
     children = sum(row["children"] for row in per_site)

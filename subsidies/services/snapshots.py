@@ -241,9 +241,9 @@ def snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> int:
 
 
 def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
-    """Count again the children of every month from start to end (SiteMonthSnapshot):
-    through the month's last day, or yesterday while the month is running. One query and
-    one write."""
+    """Count again the children and the absences of every month from start to end
+    (SiteMonthSnapshot): through the month's last day, or yesterday while the month is
+    running. Three queries and one write."""
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     throughs = {}
     month = start.replace(day=1)
@@ -252,9 +252,14 @@ def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
         throughs[month] = min(month_end, max(end, yesterday))
         month = month_end + dt.timedelta(days=1)
     counted = selectors.children_counted(site=site, throughs=list(throughs.values()))
+    absences = selectors.absences_counted(site=site, throughs=list(throughs.values()))
     rows = [
-        SiteMonthSnapshot(site=site, month=month, through=through, **counts)
-        for (month, through), counts in zip(throughs.items(), counted, strict=True)
+        SiteMonthSnapshot(
+            site=site, month=month, through=through, **counts, **absence_values(figures)
+        )
+        for (month, through), counts, figures in zip(
+            throughs.items(), counted, absences, strict=True
+        )
     ]
     SiteMonthSnapshot.objects.bulk_create(
         rows,
@@ -262,6 +267,17 @@ def month_snapshots_store(*, site: Site, start: dt.date, end: dt.date) -> None:
         unique_fields=["site", "month"],
         update_fields=SITE_MONTH_FIGURES,
     )
+
+
+def absence_values(figures: rules.AbsenceFigures) -> dict[str, int]:
+    """A month snapshot's absence fields from the figures."""
+    return {
+        "absences_in_time": figures.in_time,
+        "absences_in_time_by_parent": figures.in_time_by_parent,
+        "absences_late": figures.late,
+        "no_shows": figures.no_shows,
+        "places_refilled": figures.refilled,
+    }
 
 
 def unsettled_bookings_by_group_day(
