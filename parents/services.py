@@ -306,7 +306,7 @@ def _reminders_claim(*, site_id: int, day: dt.date, now: dt.datetime) -> list[Bo
 
 def _site_reminders_send(*, site_id: int, day: dt.date, base_url: str, now: dt.datetime) -> int:
     bookings = _reminders_claim(site_id=site_id, day=day, now=now)
-    mails = []
+    mails: list[tuple[int, EmailMessage]] = []
     emailed, texted = [], []
     for booking in bookings:
         guardians = list(booking.child.family.guardians.all())
@@ -317,8 +317,7 @@ def _site_reminders_send(*, site_id: int, day: dt.date, base_url: str, now: dt.d
         url = base_url + reverse("parents:reminder", args=[reminder_token(booking)])
         subject, body = _reminder_text(booking=booking, url=url)
         if emails:
-            mails.append(EmailMessage(subject, body, None, emails))
-            emailed.append(booking.pk)
+            mails.append((booking.pk, EmailMessage(subject, body, None, emails)))
         try:
             for phone in phones:
                 send_sms(to=phone, body=body)
@@ -326,12 +325,17 @@ def _site_reminders_send(*, site_id: int, day: dt.date, base_url: str, now: dt.d
                 texted.append(booking.pk)
         except SmsError:
             logger.warning("A reminder by text message could not be sent")
-    if mails:
-        # One connection for the site's messages, not one per message.
-        with mailers.default as mailer:
-            mailer.send_messages(mails)
-    ParentReminder.objects.filter(booking__in=emailed).update(by_email=True)
-    ParentReminder.objects.filter(booking__in=texted).update(by_sms=True)
+    try:
+        if mails:
+            # One connection for the site's messages, not one per message.
+            with mailers.default as mailer:
+                for booking_id, message in mails:
+                    mailer.send_messages([message])
+                    emailed.append(booking_id)
+    finally:
+        # Should the mail server fail halfway, the rows still say who was reached.
+        ParentReminder.objects.filter(booking__in=emailed).update(by_email=True)
+        ParentReminder.objects.filter(booking__in=texted).update(by_sms=True)
     return len(bookings)
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import email
 import email.policy
+import smtplib
 import socket
 from http import HTTPStatus
 
@@ -31,6 +32,13 @@ class _Inbox:
 
     def __init__(self) -> None:
         self.envelopes = []
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.envelopes.append(envelope)
@@ -97,6 +105,27 @@ def test_the_reminder_reaches_a_real_smtp_server_and_its_link_confirms_the_booki
     assert "bevestigd" in sentence and "door ouder via link" in sentence
     reminder = ParentReminder.objects.get(booking=booking)
     assert (reminder.by_email, reminder.by_sms) == (True, False)
+
+
+def test_when_the_mail_server_fails_halfway_the_rows_say_who_was_reached(smtp_server, group):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    bookings = []
+    for address in ("eerst@example.org", "weg@example.org"):
+        family = FamilyFactory(site=group.site)
+        GuardianFactory(family=family, email=address, phone="")
+        bookings.append(
+            BookingFactory(group=group, child=ChildFactory(family=family), date=tomorrow)
+        )
+    smtp_server.refused.add("weg@example.org")
+
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        tasks.reminders_send()
+
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["eerst@example.org"]]
+    reached = [ParentReminder.objects.get(booking=b).by_email for b in bookings]
+    assert reached == [True, False]
+    # The next run sends neither again.
+    assert tasks.reminders_send() == 0
 
 
 def test_each_family_is_reached_by_the_channels_it_has(mailoutbox, sms_outbox, group):
