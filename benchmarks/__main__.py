@@ -246,6 +246,10 @@ def main() -> None:
         queries = count_queries(report)
         print(f"board_report_ms_p50 {p50_ms(report, rounds=10):.2f}")
         print(f"board_report_queries {queries}")
+
+        from benchmarks import parents
+
+        parents.bench()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

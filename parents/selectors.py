@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,7 +14,8 @@ from parents import rules
 from parents.models import ParentLink, ParentRequest
 from planning import rules as planning_rules
 from planning.models import Booking, Group
-from planning.services import Acceptance, booking_acceptance
+from planning.selectors import days_figures
+from planning.services import Acceptance, acceptance_on_figures
 
 
 def parent_children(*, family: Family, today: dt.date) -> list[Child]:
@@ -76,20 +77,31 @@ def request_queue(*, user: User, site_id: int, now: dt.datetime) -> tuple[Site, 
         .order_by("child_id", "-date")
         .values_list("child_id", "group_id")
     )
+    # The acceptance rule's figures once per day of the queue, for every request of it.
+    prefetch_related_objects([site], "closing_days")
+    days = sorted({request.day for request in requests if site.is_open_on(request.day)})
+    figures = {}
+    if days and groups:
+        figures = days_figures(
+            site=site,
+            days=days,
+            now=now,
+            groups=groups,
+            children={request.child_id for request in requests},
+        )
     queued = []
     for request in requests:
         request.last_group_id = last_groups.get(request.child_id)
         group = default_group(request=request, groups=groups)
         acceptance = None
-        if group is not None and site.is_open_on(request.day):
-            acceptance = booking_acceptance(
+        if group is not None and request.day in figures:
+            acceptance = acceptance_on_figures(
+                figures=figures[request.day],
                 group=group,
-                day=request.day,
                 start=request.start,
                 end=request.end,
                 child_id=request.child_id,
                 place_type=planning_rules.URGENT if request.urgent else planning_rules.OCCASIONAL,
-                now=now,
             )
         queued.append(QueuedRequest(request=request, group=group, acceptance=acceptance))
     return site, queued

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from elief.models import User
+from elief.models import Site, User
 from families.models import Child, Family
 from parents import rules
 from parents.models import ParentLink, ParentReminder, ParentRequest
@@ -274,46 +274,89 @@ def reminder_booking(token: str) -> Booking:
         raise Http404("No such reminder.") from None
 
 
-def reminders_send(*, day: dt.date, base_url: str, now: dt.datetime | None = None) -> int:
-    """Remind the families of `day`'s planned bookings, each booking once.
+def _reminders_claim(*, site_id: int, day: dt.date, now: dt.datetime) -> list[Booking]:
+    """The site's planned bookings of `day` not yet reminded, each given its reminder row.
 
-    Families without e-mail or phone get a row too, with neither channel, so the
-    coordinator sees whom to phone. Returns the number of bookings handled.
-    """
-    now = now or timezone.now()
-    bookings = list(
-        Booking.objects.filter(date=day, outcome=planning_rules.PLANNED, parent_reminder=None)
-        .select_related("child__family__site", "group")
-        .prefetch_related("child__family__guardians")
-        .order_by("child__family_id", "start")
-    )
-    handled = 0
+    The rows are written before anything is sent, so a booking is reminded once."""
+    try:
+        with transaction.atomic():
+            # Two runs of the evening job at once (a retried task, a second worker): the
+            # site's row makes the second wait, then it finds the first one's rows.
+            Site.objects.select_for_update().filter(pk=site_id).values_list("pk").get()
+            bookings = list(
+                Booking.objects.filter(
+                    group__site_id=site_id,
+                    date=day,
+                    outcome=planning_rules.PLANNED,
+                    parent_reminder=None,
+                )
+                .select_related("child__family", "group")
+                .prefetch_related("child__family__guardians")
+                .order_by("child__family_id", "start")
+            )
+            ParentReminder.objects.bulk_create(
+                ParentReminder(booking=booking, sent_at=now) for booking in bookings
+            )
+    except IntegrityError:
+        # Where the row cannot be locked (SQLite), the unique booking still stops the
+        # second run before it sends anything.
+        return []
+    return bookings
+
+
+def _site_reminders_send(*, site_id: int, day: dt.date, base_url: str, now: dt.datetime) -> int:
+    bookings = _reminders_claim(site_id=site_id, day=day, now=now)
+    mails: list[tuple[int, EmailMessage]] = []
+    emailed, texted = [], []
     for booking in bookings:
         guardians = list(booking.child.family.guardians.all())
         emails = [g.email for g in guardians if g.email]
         phones = [g.phone for g in guardians if g.phone]
-        try:
-            with transaction.atomic():
-                # The unique row first: a second run (or worker) stops here, before sending.
-                reminder = ParentReminder.objects.create(booking=booking, sent_at=now)
-        except IntegrityError:
-            continue
-        handled += 1
         if not (emails or phones):
             continue
         url = base_url + reverse("parents:reminder", args=[reminder_token(booking)])
         subject, body = _reminder_text(booking=booking, url=url)
         if emails:
-            send_mail(subject, body, None, emails)
-            reminder.by_email = True
+            mails.append((booking.pk, EmailMessage(subject, body, None, emails)))
         try:
             for phone in phones:
                 send_sms(to=phone, body=body)
-            reminder.by_sms = bool(phones)
+            if phones:
+                texted.append(booking.pk)
         except SmsError:
             logger.warning("A reminder by text message could not be sent")
-        reminder.save(update_fields=["by_email", "by_sms"])
-    return handled
+    try:
+        if mails:
+            # One connection for the site's messages, not one per message.
+            with mailers.default as mailer:
+                for booking_id, message in mails:
+                    mailer.send_messages([message])
+                    emailed.append(booking_id)
+    finally:
+        # Should the mail server fail halfway, the rows still say who was reached.
+        ParentReminder.objects.filter(booking__in=emailed).update(by_email=True)
+        ParentReminder.objects.filter(booking__in=texted).update(by_sms=True)
+    return len(bookings)
+
+
+def reminders_send(*, day: dt.date, base_url: str, now: dt.datetime | None = None) -> int:
+    """Remind the families of `day`'s planned bookings, each booking once.
+
+    Families without e-mail or phone get a row too, with neither channel, so the
+    coordinator sees whom to phone. Site by site, in a fixed number of queries per site.
+    Returns the number of bookings handled.
+    """
+    now = now or timezone.now()
+    site_ids = (
+        Booking.objects.filter(date=day, outcome=planning_rules.PLANNED, parent_reminder=None)
+        .values_list("group__site_id", flat=True)
+        .order_by("group__site_id")
+        .distinct()
+    )
+    return sum(
+        _site_reminders_send(site_id=site_id, day=day, base_url=base_url, now=now)
+        for site_id in list(site_ids)
+    )
 
 
 def parent_link_is_live(*, family: Family) -> bool:

@@ -127,11 +127,35 @@ def _check_acceptance(
     exclude_pk: int | None = None,
 ) -> Acceptance:
     """The acceptance rule on the day's figures as the day plan computes them."""
-    site = group.site
     figures = selectors.day_figures(
-        site=site, day=day, now=now, groups=[group], children={child_id}
+        site=group.site, day=day, now=now, groups=[group], children={child_id}
     )
-    group_day = figures.groups[0]
+    return acceptance_on_figures(
+        figures=figures,
+        group=group,
+        start=start,
+        end=end,
+        child_id=child_id,
+        place_type=place_type,
+        exclude_pk=exclude_pk,
+    )
+
+
+def acceptance_on_figures(
+    *,
+    figures: selectors.DayFigures,
+    group: Group,
+    start: dt.time,
+    end: dt.time,
+    child_id: int,
+    place_type: str,
+    exclude_pk: int | None = None,
+) -> Acceptance:
+    """The acceptance rule on figures already computed: a page judging many bookings of
+    the same days computes the figures once. `figures` must hold `group` and `child_id`'s
+    show probability."""
+    site = figures.site
+    group_day = next(group_day for group_day in figures.groups if group_day.group.pk == group.pk)
     max_pct = figures.settings.max_overflow_risk_pct
     accepted, risk_pct = rules.accepts_booking(
         existing=group_day.planned(exclude_pk=exclude_pk),
