@@ -12,11 +12,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, prefetch_related_objects
+
 from elief.models import Site, User
+from elief.scoping import scope_to_sites
 from families import rules as family_rules
 from families.models import Child
 from planning import rules
-from planning.models import Origin
+from planning.models import Booking, Origin
 from planning.waiting import candidates_by_day
 
 # Outcomes that give a booked place back on the day.
@@ -115,3 +118,68 @@ def offers_freed_place(*, day: dt.date, today: dt.date, freed: int, free: int) -
     back and a place is still free: a place already taken again is not offered twice."""
     return day >= today and freed > 0 and free > 0
 
+
+# The freed places of the coming days, for the coordinator's home page
+
+FREED_DAYS_AHEAD = 7  # today and the next open days
+
+
+@dataclass
+class FreedPlace:
+    """A group and day with places given back and still free, and who comes first."""
+
+    group_id: int
+    group_name: str
+    day: dt.date
+    freed: int
+    candidate: FreedPlaceCandidate | None
+
+
+def freed_places_ahead(
+    *, user: User, site: Site, today: dt.date, days: int = FREED_DAYS_AHEAD
+) -> list[FreedPlace]:
+    """The site's freed places on today and its next open days, by day then group, each
+    with its first candidate. A fixed number of queries: the closing days (shared with the
+    look-ahead), one aggregate of the bookings with their groups, and one per source of
+    candidates when a place is offered."""
+    prefetch_related_objects([site], "closing_days")
+    open_days = site.open_days(today, today + dt.timedelta(days=7 * days))[:days]
+    if not open_days:
+        return []
+    bookings = scope_to_sites(
+        Booking.objects.filter(group__site=site, date__in=open_days), user, site_field="group__site"
+    )
+    counts = (
+        bookings.values("group_id", "group__name", "group__capacity", "date")
+        .annotate(
+            freed=Count("pk", filter=Q(outcome__in=FREEING)),
+            booked=Count("pk", filter=~Q(outcome__in=FREEING)),
+        )
+        .filter(freed__gt=0)
+        .order_by("date", "group__name", "group_id")
+    )
+    offered = [
+        row
+        for row in counts
+        if offers_freed_place(
+            day=row["date"],
+            today=today,
+            freed=row["freed"],
+            free=rules.free_places(capacity=row["group__capacity"], booked=row["booked"]),
+        )
+    ]
+    if not offered:
+        return []
+    candidates = freed_place_candidates_by_day(
+        user=user, site=site, days=sorted({row["date"] for row in offered}), limit=1
+    )
+    return [
+        FreedPlace(
+            group_id=row["group_id"],
+            group_name=row["group__name"],
+            day=row["date"],
+            freed=row["freed"],
+            candidate=next(iter(candidates[row["date"]]), None),
+        )
+        for row in offered
+    ]
