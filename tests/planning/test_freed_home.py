@@ -12,6 +12,7 @@ from elief.models import Role
 from parents.models import ParentRequest
 from planning.freed import FREED_DAYS_AHEAD
 from planning.models import Booking, Origin, WaitingListEntry
+from planning.waiting import candidates_by_day
 from tests.factories import (
     BookingFactory,
     ChildFactory,
@@ -183,3 +184,26 @@ def test_the_home_page_shows_them_in_a_fixed_number_of_queries(
     with django_assert_num_queries(16):
         body = signed_in.get(reverse("home")).content.decode()
     assert body.count("data-freed-place=") == size * size
+
+
+def test_each_day_gets_the_entries_that_fit_it_in_one_query(site, django_assert_num_queries):
+    today = timezone.localdate()
+    days = [today + dt.timedelta(days=offset) for offset in range(3)]
+    anyday = _wait(site, "Altijd")
+    oneday = _wait(site, "Eendag")
+    oneday.wished_weekdays = str(days[1].isoweekday())
+    oneday.save()
+    later = _wait(site, "Later")
+    later.wished_start = days[2]
+    later.save()
+    BookingFactory(group=GroupFactory(site=site), child=anyday.child, date=days[0])
+
+    with django_assert_num_queries(1):
+        found = candidates_by_day(site=site, days=days)
+
+    names = {day: [entry.child.first_name for entry in found[day]] for day in days}
+    assert names == {
+        days[0]: [],  # Altijd is booked that day
+        days[1]: ["Altijd", "Eendag"],
+        days[2]: ["Altijd", "Later"],
+    }
