@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -325,7 +326,11 @@ def request_accept(request: HttpRequest, request_id: int) -> HttpResponse:
     wish = selectors.request_for_user(user=request.user, request_id=request_id)
     site = wish.family.site
     form = AcceptForm(request.POST, site=site)
-    back = redirect("parents:request_list", site.pk)
+    # Booked from the queue, or from a freed place on the day plan or the home page.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("parents:request_list", args=[site.pk])
+    back = redirect(target)
     if not form.is_valid():
         messages.error(request, _("Choose a group."))
         return back

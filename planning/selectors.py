@@ -25,10 +25,14 @@ from django.http import Http404
 
 from elief.models import Site, SiteSettings, User
 from elief.scoping import scope_to_sites, sites_for
-from families.models import Child
 from planning import rules
-from planning.models import Booking, Group, Origin, Shift
-from planning.waiting import candidates_for
+from planning.freed import (
+    FREEING,
+    FreedPlaceCandidate,
+    freed_place_candidates,
+    offers_freed_place,
+)
+from planning.models import Booking, Group, Shift
 
 SETTLED = (rules.PRESENT, rules.EXCUSED, rules.NO_SHOW)
 
@@ -327,61 +331,17 @@ def days_figures(
 # The day plan
 
 
-# The freed place (vrijgekomen plaats)
-
-# Outcomes that give a booked place back on the day.
-FREEING = (rules.CANCELLED, rules.EXCUSED)
-
-
-@dataclass(frozen=True)
-class FreedPlaceCandidate:
-    """Someone who could take a place that came free, with the times and the origin the
-    booking would get, and `source`: the waiting-list entry (or request) it comes from."""
-
-    child: Child
-    start: dt.time
-    end: dt.time
-    urgent: bool
-    origin: str
-    source: object
-
-    @property
-    def place_type(self) -> str:
-        return rules.URGENT if self.urgent else rules.OCCASIONAL
-
-
-def freed_place_candidates(
-    *, user: User, site: Site, day: dt.date, limit: int = 3
-) -> list[FreedPlaceCandidate]:
-    """Who to offer a place that came free on `day`, first to be served first.
-
-    Today the fitting waiting-list entries (planning.waiting.candidates_for: urgent first,
-    then priority, then date; in one query). Another source, such as parents' requests
-    for that day, adds its own fitting candidates here, one query each, in the order of
-    the acceptance rule.
-    """
-    entries = candidates_for(site=site, day=day, limit=limit, user=user)
-    return [
-        FreedPlaceCandidate(
-            child=entry.child,
-            start=entry.start,
-            end=entry.end,
-            urgent=entry.urgent,
-            origin=Origin.WAITING_LIST,
-            source=entry,
-        )
-        for entry in entries
-    ]
-
-
 def _offer_freed_places(
     *, user: User, site: Site, day: dt.date, groups: list[GroupDay], today: dt.date
 ) -> list[FreedPlaceCandidate]:
     """Mark the groups whose booked places came free (cancelled or excused) and still
-    have one free, and fetch the candidates once for all of them (one query, or none)."""
+    have one free, and fetch the candidates once for all of them (one query per source of
+    candidates, or none)."""
     for group_day in groups:
         group_day.freed = sum(1 for b in group_day.bookings if b.outcome in FREEING)
-        group_day.offers_freed = day >= today and group_day.freed > 0 and group_day.free > 0
+        group_day.offers_freed = offers_freed_place(
+            day=day, today=today, freed=group_day.freed, free=group_day.free
+        )
     if not any(group_day.offers_freed for group_day in groups):
         return []
     return freed_place_candidates(user=user, site=site, day=day)

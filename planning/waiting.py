@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -80,24 +80,43 @@ def candidates_for(
 ) -> list[WaitingListEntry]:
     """The first waiting entries that fit a place that came free on `day`, in one query.
 
-    An entry fits when it is still waiting, its wished start is on or before the day, it
-    wishes that weekday (no wished weekdays: any day), its times lie within the site's
-    opening hours and its child has no booking that day yet. Entries name no group, so
-    `group` only has to be one of the site's.
+    Entries name no group, so `group` only has to be one of the site's.
     """
     if group is not None and group.site_id != site.pk:
         raise ValueError("The group belongs to another site.")
-    booked = Booking.objects.filter(child=OuterRef("child"), date=day).exclude(
-        outcome=rules.CANCELLED
-    )
-    entries = (
+    return candidates_by_day(site=site, days=[day], limit=limit, user=user)[day]
+
+
+def candidates_by_day(
+    *, site: Site, days: list[dt.date], limit: int = 3, user: User | None = None
+) -> dict[dt.date, list[WaitingListEntry]]:
+    """Per day, the first waiting entries that fit a place that came free: one query for
+    all the days (one "already booked?" column per day).
+
+    An entry fits a day when it is still waiting, its wished start is on or before the
+    day, it wishes that weekday (no wished weekdays: any day), its times lie within the
+    site's opening hours and its child has no booking that day yet.
+    """
+    if not days:
+        return {}
+    booked = Booking.objects.filter(child=OuterRef("child")).exclude(outcome=rules.CANCELLED)
+    entries = sorted(
         _waiting_entries(user)
-        .filter(site=site, status=WaitingListEntry.Status.WAITING, wished_start__lte=day)
+        .filter(site=site, status=WaitingListEntry.Status.WAITING, wished_start__lte=max(days))
         .filter(start__gte=site.opens, end__lte=site.closes)
-        .filter(Q(wished_weekdays="") | Q(wished_weekdays__contains=str(day.isoweekday())))
-        .filter(~Exists(booked))
+        .annotate(**{f"booked_{i}": Exists(booked.filter(date=day)) for i, day in enumerate(days)}),
+        key=waiting_sort_key,
     )
-    return sorted(entries, key=waiting_sort_key)[:limit]
+    return {
+        day: [
+            entry
+            for entry in entries
+            if entry.wished_start <= day
+            and (not entry.wished_weekdays or str(day.isoweekday()) in entry.wished_weekdays)
+            and not getattr(entry, f"booked_{i}")
+        ][:limit]
+        for i, day in enumerate(days)
+    }
 
 
 def _check_waiting_entry(

@@ -385,7 +385,7 @@ def test_a_settle_page_outside_the_calendar_is_not_found(client, coordinator, si
 
 # The coordinator's home page (session, user, sites and their status, referral deadlines)
 # and the days to settle in one query: the same whatever the number of days or children.
-HOME_QUERIES = 13  # the look-ahead and the days to settle, whatever their number
+HOME_QUERIES = 14  # the look-ahead, the days to settle and the freed places, whatever their number
 
 
 @pytest.mark.parametrize("days", [1, 6])
