@@ -29,7 +29,15 @@ from elief.models import Role, Site, User
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import attendance, rules, selectors, services
-from planning.models import AbsenceCode, Booking, BookingChange, Group, Origin, Shift
+from planning.models import (
+    DEFAULT_ABSENCE_CODES,
+    AbsenceCode,
+    Booking,
+    BookingChange,
+    Group,
+    Origin,
+    Shift,
+)
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -52,7 +60,7 @@ class AbsenceForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [
             ("", _("Choose…")),
-            *((str(code.pk), code.label) for code in absence_codes),
+            *((code.code, code.label) for code in absence_codes),
             (NO_SHOW, _("Did not let us know (no-show)")),
         ]
 
@@ -162,9 +170,12 @@ def _status(booking: Booking) -> str:
 
 
 def _absence_codes(site: Site) -> list[AbsenceCode]:
-    codes = list(site.absence_codes.all())
-    # A site without codes gets the defaults once; afterwards this is a single read.
-    return codes or services.absence_codes_ensure(site=site)
+    """The codes the list offers: the site's, or the defaults a site without codes gets
+    at its first absence (unsaved here: reading the list writes nothing)."""
+    return list(site.absence_codes.all()) or [
+        AbsenceCode(site=site, code=code, label=label, counts_for_regular=counts)
+        for code, label, counts in DEFAULT_ABSENCE_CODES
+    ]
 
 
 def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
@@ -363,7 +374,10 @@ def _render_page(
 def today(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
     sites = list(sites_for(request.user))
     if site_id is not None:
-        site = site_for_user(request.user, site_id)
+        # The user's sites are read anyway for the tabs: the one asked for is among them.
+        site = next((site for site in sites if site.pk == site_id), None)
+        if site is None:
+            raise Http404("No such site.")
     elif sites:
         site = sites[0]
     else:
@@ -483,7 +497,10 @@ def undo(request: HttpRequest, booking_id: int) -> HttpResponse:
 @staff_or_coordinator
 def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking_of_today(request, booking_id)
-    codes = list(booking.group.site.absence_codes.all())
+    site = booking.group.site
+    # The options are the codes' slugs, so the defaults the list offered a site without
+    # codes are the ones created here.
+    codes = list(site.absence_codes.all()) or services.absence_codes_ensure(site=site)
     form = AbsenceForm(request.POST, absence_codes=codes)
     valid = form.is_valid()
     if "version" in form.errors:
@@ -494,7 +511,7 @@ def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
         error = ValidationError(_("Choose a reason of absence."))
     else:
         chosen = form.cleaned_data["code"]
-        code = None if chosen == NO_SHOW else next(c for c in codes if str(c.pk) == chosen)
+        code = None if chosen == NO_SHOW else next(c for c in codes if c.code == chosen)
         try:
             services.booking_record_absence(
                 booking=booking, version=version, user=request.user, absence_code=code

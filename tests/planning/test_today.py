@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from elief.models import ClosingDay, Role
 from planning import services
-from planning.models import AbsenceCode, Booking, Shift, StaffMember
+from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, Shift, StaffMember
 from tests.factories import (
+    AbsenceCodeFactory,
     ChildFactory,
     FamilyFactory,
     GroupFactory,
@@ -367,7 +368,7 @@ def test_an_absence_with_a_code_is_excused(staff_client, site, group, today):
     sick = next(c for c in services.absence_codes_ensure(site=site) if c.code == "ziek")
     response = staff_client.post(
         reverse("planning:today_absence", args=[booking.pk]),
-        {"version": booking.version, "code": sick.pk},
+        {"version": booking.version, "code": sick.code},
         headers=HTMX,
     )
     # The row moves down among the absent children: its whole group is drawn again.
@@ -382,12 +383,29 @@ def test_an_absence_with_a_code_is_excused(staff_client, site, group, today):
 
 def test_the_list_offers_the_sites_absence_codes(staff_client, site, group, today):
     _booking(group, "Amal", today)
+    AbsenceCodeFactory(site=site, code="vakantie", label="Vakantie")
     content = _page(staff_client, site).content.decode()
-    codes = list(AbsenceCode.objects.filter(site=site))
-    assert {c.code for c in codes} == {"respijtdag", "ziek", "andere"}
-    for code in codes:
-        assert f'<option value="{code.pk}">{code.label}</option>' in content
+    assert '<option value="vakantie">Vakantie</option>' in content
+    assert '<option value="ziek">' not in content
     assert '<option value="no_show">' in content
+
+
+def test_a_site_without_codes_is_offered_the_defaults_and_reading_writes_none(
+    staff_client, site, group, today
+):
+    booking = _booking(group, "Amal", today)
+    content = _page(staff_client, site).content.decode()
+    for code, label, _counts in DEFAULT_ABSENCE_CODES:
+        assert f'<option value="{code}">{label}</option>' in content
+    assert not AbsenceCode.objects.filter(site=site).exists()
+    # The first absence recorded gives the site the codes it was offered.
+    staff_client.post(
+        reverse("planning:today_absence", args=[booking.pk]),
+        {"version": booking.version, "code": "ziek"},
+    )
+    booking.refresh_from_db()
+    assert booking.outcome == "excused" and booking.absence_code.code == "ziek"
+    assert AbsenceCode.objects.filter(site=site).count() == len(DEFAULT_ABSENCE_CODES)
 
 
 def test_a_no_show_has_no_code_and_is_dimmed_at_the_bottom(staff_client, site, group, today):
@@ -418,10 +436,11 @@ def test_an_absence_needs_a_reason(staff_client, site, group, today):
 
 def test_another_sites_absence_code_is_refused(staff_client, site, group, today):
     booking = _booking(group, "Amal", today)
-    other = services.absence_codes_ensure(site=SiteFactory(name="Elief Noord"))[0]
+    services.absence_codes_ensure(site=site)
+    other = AbsenceCodeFactory(site=SiteFactory(name="Elief Noord"), code="vakantie")
     staff_client.post(
         reverse("planning:today_absence", args=[booking.pk]),
-        {"version": booking.version, "code": other.pk},
+        {"version": booking.version, "code": other.code},
         headers=HTMX,
     )
     assert Booking.objects.get(pk=booking.pk).outcome == "planned"
@@ -671,10 +690,10 @@ def _fill(site, groups, today, children: int) -> None:
         _child(site, f"Vrij{index}")
 
 
-# session, user, the user's sites, the site, its settings, closing days, groups, bookings
-# (with children and absence codes), shifts (with staff), children for the urgent form,
-# absence codes, the check-ins and outs that may still be undone.
-QUERIES = 12
+# session, user, the user's sites (the site among them), its settings, closing days, groups,
+# bookings (with children and absence codes), shifts (with staff), children for the urgent
+# form, absence codes, the check-ins and outs that may still be undone.
+QUERIES = 11
 
 
 @pytest.mark.parametrize("children", [2, 12])
