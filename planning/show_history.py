@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, Value, When
 
 from elief.models import Site, SiteSettings
 from planning import rules
@@ -96,15 +96,16 @@ class ShowHistory:
 def show_history_of_days(
     *, site: Site, since: dict[dt.date, dt.date]
 ) -> dict[dt.date, ShowHistory]:
-    """For each day, the settled bookings from `since[day]` up to the day before: one
-    query of one row per child, two conditional counts per day, whatever the history."""
+    """For each day, the settled bookings from `since[day]` up to the day before, in one
+    query of few rows whatever the history.
+
+    The days' windows share their middle (from the latest `since` up to the first day):
+    there the counts come per child; only the edges, where the windows differ, come per
+    child and date. A week of 12-week windows reads some 60 + 300 rows, not 2 000.
+    """
     if not since:
         return {}
-    counts = {}
-    for index, (day, first) in enumerate(since.items()):
-        window = Q(date__gte=first, date__lt=day)
-        counts[f"total_{index}"] = Count("pk", filter=window)
-        counts[f"present_{index}"] = Count("pk", filter=window & Q(outcome=rules.PRESENT))
+    shared = Q(date__gte=max(since.values()), date__lt=min(since))
     rows = list(
         Booking.objects.filter(
             group__site=site,
@@ -112,17 +113,19 @@ def show_history_of_days(
             date__lt=max(since),
             outcome__in=SETTLED,
         )
-        .values("child_id")
-        .annotate(**counts)
+        .annotate(edge=Case(When(shared, then=Value(None)), default=F("date")))
+        .values("child_id", "edge")
+        .annotate(total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT)))
         .order_by()
     )
     history = {}
-    for index, day in enumerate(since):
-        per_child = {
-            row["child_id"]: (row[f"present_{index}"], row[f"total_{index}"])
-            for row in rows
-            if row[f"total_{index}"]
-        }
+    for day, first in since.items():
+        per_child: dict[int, tuple[int, int]] = {}
+        for row in rows:
+            # The shared middle lies in every window.
+            if row["edge"] is None or first <= row["edge"] < day:
+                present, total = per_child.get(row["child_id"], (0, 0))
+                per_child[row["child_id"]] = (present + row["present"], total + row["total"])
         history[day] = ShowHistory(
             present=sum(present for present, _ in per_child.values()),
             total=sum(total for _, total in per_child.values()),
