@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from elief.models import ClosingDay, Role
 from planning import services
-from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, Shift, StaffMember
+from planning.models import AbsenceCode, Booking, Shift, StaffMember
 from tests.factories import (
     AbsenceCodeFactory,
     ChildFactory,
@@ -381,33 +381,6 @@ def test_an_absence_with_a_code_is_excused(staff_client, site, group, today):
     assert booking.outcome == "excused" and booking.absence_code == sick
 
 
-def test_the_list_offers_the_sites_absence_codes(staff_client, site, group, today):
-    _booking(group, "Amal", today)
-    AbsenceCodeFactory(site=site, code="vakantie", label="Vakantie")
-    content = _page(staff_client, site).content.decode()
-    assert '<option value="vakantie">Vakantie</option>' in content
-    assert '<option value="ziek">' not in content
-    assert '<option value="no_show">' in content
-
-
-def test_a_site_without_codes_is_offered_the_defaults_and_reading_writes_none(
-    staff_client, site, group, today
-):
-    booking = _booking(group, "Amal", today)
-    content = _page(staff_client, site).content.decode()
-    for code, label, _counts in DEFAULT_ABSENCE_CODES:
-        assert f'<option value="{code}">{label}</option>' in content
-    assert not AbsenceCode.objects.filter(site=site).exists()
-    # The first absence recorded gives the site the codes it was offered.
-    staff_client.post(
-        reverse("planning:today_absence", args=[booking.pk]),
-        {"version": booking.version, "code": "ziek"},
-    )
-    booking.refresh_from_db()
-    assert booking.outcome == "excused" and booking.absence_code.code == "ziek"
-    assert AbsenceCode.objects.filter(site=site).count() == len(DEFAULT_ABSENCE_CODES)
-
-
 def test_a_no_show_has_no_code_and_is_dimmed_at_the_bottom(staff_client, site, group, today):
     booking = _booking(group, "Amal", today, start=dt.time(7, 30))
     _booking(group, "Bo", today, start=dt.time(9))
@@ -485,11 +458,6 @@ def test_an_unplanned_child_is_added_as_urgent(staff_client, all_day_site, group
     site = all_day_site
     _booking(group, "Amal", today)
     noor = _child(site, "Noor", "Aerts")
-    page = _page(staff_client, site).content.decode()
-    if site.is_open_on(today):
-        # Only children of the site not booked today are offered.
-        assert f'<option value="{noor.pk}">Noor Aerts</option>' in page
-        assert "Amal Peeters</option>" not in page
     response = _urgent(staff_client, site, group, noor)
     content = response.content.decode()
     assert response.status_code == HTTPStatus.OK and "<html" not in content
@@ -691,9 +659,9 @@ def _fill(site, groups, today, children: int) -> None:
 
 
 # session, user, the user's sites (the site among them), its settings, closing days, groups,
-# bookings (with children and absence codes), shifts (with staff), children for the urgent
-# form, absence codes, the check-ins and outs that may still be undone.
-QUERIES = 11
+# bookings (with children and absence codes), shifts (with staff), the check-ins and outs
+# that may still be undone. The forms' children and absence codes come when opened.
+QUERIES = 9
 
 
 @pytest.mark.parametrize("children", [2, 12])
