@@ -317,7 +317,9 @@ def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, *, site: Site, title: str, fragment: str, context: dict):
+def _form_page(
+    request: HttpRequest, *, site: Site, title: str, fragment: str, context: dict
+) -> HttpResponse:
     """A form of the list on a page of its own, for a tablet without JavaScript."""
     context = {**context, "site": site, "title": title, "fragment": fragment}
     context["back_url"] = page_url(site)
@@ -332,11 +334,14 @@ def absence_form(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking_of_today(request, booking_id)
     site = booking.group.site
     booking.absence_url = reverse("planning:today_absence", args=[booking.pk])
-    context = {"booking": booking, "absence_codes": absence_codes(site), "in_list": True}
+    context = {
+        "booking": booking,
+        "absence_codes": absence_codes(site),
+        "in_list": bool(request.htmx),
+    }
     if request.htmx:
         return render(request, f"{TEMPLATE}#absence-form", context)
     title = _("Absence of %(name)s") % {"name": booking.child.first_name}
-    context["in_list"] = False
     return _form_page(
         request, site=site, title=title, fragment=f"{TEMPLATE}#absence-form", context=context
     )
