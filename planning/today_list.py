@@ -15,7 +15,15 @@ from elief.links import url_for_each
 from elief.models import Site, User
 from families.models import Child
 from planning import rules, selectors
-from planning.models import DEFAULT_ABSENCE_CODES, AbsenceCode, Booking, BookingChange, Group, Shift
+from planning.models import (
+    DEFAULT_ABSENCE_CODES,
+    AbsenceCode,
+    Booking,
+    BookingChange,
+    Group,
+    PlaceType,
+    Shift,
+)
 
 
 def page_url(site: Site, anchor: str = "") -> str:
@@ -162,6 +170,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         )
     }
     correct_url = url_for_each("planning:attendance_correct")
+    place_labels = {value: str(label) for value, label in PlaceType.choices}
     for booking in bookings:
         booking.check_in_url = urls["today_check_in"](booking.pk)
         booking.check_out_url = urls["today_check_out"](booking.pk)
@@ -170,6 +179,9 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         booking.absence_form_url = urls["today_absence_form"](booking.pk)
         booking.correct_url = correct_url(booking.pk)
         booking.status = _status(booking)
+        # Drawn in every row: formatted once here rather than by a filter per row.
+        booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
+        booking.place_label = place_labels[booking.place_type]
         booking.can_undo = booking.pk in undoable
         booking.to_settle = settling and rules.is_unsettled(
             outcome=booking.outcome, left=booking.left

@@ -205,7 +205,7 @@ def test_it_shows_what_staff_need_and_nothing_private(staff_client, site, group,
         today,
         ["Yasmine Benali", "pinda&#x27;s", "Oma Fatiha", "Slaapt met knuffel", "08:00–12:00"],
     )
-    assert 'data-place-type="urgent"' in content and "data-allergies" in content
+    assert 'data-place-type="urgent">dringend</span>' in content and "data-allergies" in content
     for secret in ("G-GEHEIM-77", "Moeder in crisisopvang", "kwetsba", "vulnerab", "€"):
         assert secret not in content
 
