@@ -190,6 +190,50 @@ class PlannedBooking:
             raise ValueError(f"A show probability lies between 0 and 1, not {self.p}.")
 
 
+def slot_runs(
+    stays: Sequence[tuple[dt.time, dt.time]],
+    *,
+    opens: dt.time,
+    closes: dt.time,
+    minutes: int = SLOT_MINUTES,
+) -> list[tuple[int, ...]]:
+    """The day's slots in runs of the same children: for each run, in the order of the day,
+    the indexes of the stays that fill its slots (as fills_slot has it).
+
+    The children change only at a slot where a stay begins to fill slots or stops: each
+    stay gives those two slots, found by division, and the day is cut there, so the work
+    grows with the stays, not with stays times slots.
+    """
+    if minutes <= 0:
+        raise ValueError("A slot lasts at least one minute.")
+    first, last = _micros(opens), _micros(closes)
+    length = minutes * 60_000_000
+    count = -((first - last) // length) if last > first else 0  # the slots of `slots`
+    if count == 0:
+        return []
+    # At each cut, the stays that come in and those that go (indexes into `stays`).
+    cuts: dict[int, list[int]] = {0: []}
+    for index, (start, end) in enumerate(stays):
+        # Slot k (from first + k·length) is filled when start < its end and end > its start.
+        begin = max((_micros(start) - first) // length, 0)
+        stop = min(-((first - _micros(end)) // length), count)
+        if begin < stop:
+            cuts.setdefault(begin, []).append(index)
+            cuts.setdefault(stop, []).append(~index)
+    runs = []
+    present: set[int] = set()
+    for cut in sorted(cuts):
+        if cut >= count:
+            break
+        for change in cuts[cut]:
+            if change >= 0:
+                present.add(change)
+            else:
+                present.discard(~change)
+        runs.append(tuple(sorted(present)))
+    return runs
+
+
 def overflow_risk(
     bookings: Sequence[PlannedBooking],
     *,
@@ -202,26 +246,19 @@ def overflow_risk(
 
     Per slot, because a morning and an afternoon child can share one place: what matters is
     how many are there at the same time. Pass only bookings still expected (not cancelled or
-    excused), with p = 1 once checked in and p = 0 for a no-show.
+    excused), with p = 1 once checked in and p = 0 for a no-show. Computed once per run of
+    slots with the same children (slot_runs), which gives what every slot would.
     """
-    # The children in a slot change only where a stay starts or ends: the probability is
-    # computed once per run of slots with the same stays, not once per slot (a week of
-    # groups asks for hundreds of slots). Times as whole microseconds, as fills_slot has them.
-    stays = [(_micros(b.start), _micros(b.end), b.p) for b in bookings]
-    length = minutes * 60_000_000
-    risk = 0.0
-    previous: tuple[int, ...] | None = None
-    for slot_start in slots(opens, closes, minutes):
-        begin = _micros(slot_start)
-        end = begin + length
-        in_slot = tuple(
-            i for i, (start, stop, _) in enumerate(stays) if start < end and stop > begin
-        )
-        if in_slot == previous:
-            continue
-        previous = in_slot
-        risk = max(risk, overflow_probability([stays[i][2] for i in in_slot], capacity))
-    return risk
+    runs = slot_runs(
+        [(booking.start, booking.end) for booking in bookings],
+        opens=opens,
+        closes=closes,
+        minutes=minutes,
+    )
+    return max(
+        (overflow_probability([bookings[i].p for i in run], capacity) for run in runs),
+        default=0.0,
+    )
 
 
 def expected_children(bookings: Iterable[PlannedBooking]) -> float:

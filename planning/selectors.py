@@ -33,8 +33,12 @@ from planning.freed import (
     offers_freed_place,
 )
 from planning.models import Booking, Group, Shift
-
-SETTLED = (rules.PRESENT, rules.EXCUSED, rules.NO_SHOW)
+from planning.show_history import (  # noqa: F401 (read from here by the look-ahead)
+    probabilities_from_history,
+    show_history_of_days,
+    show_history_rows,
+    show_probabilities,
+)
 
 
 def group_list_for_site(*, user: User, site: Site) -> QuerySet[Group]:
@@ -62,43 +66,6 @@ def group_for_user(*, user: User, group_id: int) -> Group:
         return scope_to_sites(Group.objects.select_related("site"), user).get(pk=group_id)
     except Group.DoesNotExist:
         raise Http404("No such group.") from None
-
-
-# Show probabilities
-
-
-def show_probabilities(
-    *, site: Site, day: dt.date, child_ids: set[int], site_settings: SiteSettings
-) -> dict[int, float]:
-    """p of each child on `day` from the settled bookings of the days before it."""
-    since = day - dt.timedelta(days=site_settings.show_history_days)
-    history = Booking.objects.filter(
-        group__site=site, date__gte=since, date__lt=day, outcome__in=SETTLED
-    )
-    totals = history.aggregate(
-        total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT))
-    )
-    site_rate = rules.site_show_rate(
-        present=totals["present"],
-        total=totals["total"],
-        default=float(site_settings.default_show_rate),
-    )
-    per_child = {
-        row["child_id"]: row
-        for row in history.filter(child_id__in=child_ids)
-        .values("child_id")
-        .annotate(total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT)))
-    }
-    strength = site_settings.show_prior_strength
-    return {
-        child_id: rules.show_probability(
-            child_present=per_child.get(child_id, {}).get("present", 0),
-            child_total=per_child.get(child_id, {}).get("total", 0),
-            site_rate=site_rate,
-            prior_strength=strength,
-        )
-        for child_id in child_ids
-    }
 
 
 def booking_probability(booking: Booking, child_p: float) -> float:
@@ -224,16 +191,33 @@ def group_day_of(
     return figures
 
 
+# What the figures of a group's day read of a booking (group_day_of, GroupDay).
+FIGURE_FIELDS = (
+    "child_id",
+    "group_id",
+    "date",
+    "start",
+    "end",
+    "place_type",
+    "outcome",
+    "arrived",
+    "left",
+    "absence_code__counts_for_regular",
+)
+
+
 def bookings_by_group_day(
-    *, groups: Iterable[Group], days: Iterable[dt.date]
+    *, groups: Iterable[Group], days: Iterable[dt.date], children: bool = True
 ) -> tuple[list[Booking], dict[tuple[int, dt.date], list[Booking]]]:
     """The bookings of the groups on the days, in the day plan's order, and grouped by
-    (group id, day): one query."""
-    bookings = list(
-        Booking.objects.filter(group__in=groups, date__in=days)
-        .select_related("child__family", "absence_code")
-        .order_by("start", "child__first_name", "pk")
-    )
+    (group id, day): one query. Without `children`, only what the figures read: a page
+    that shows no names (the week) loads neither the children nor their families."""
+    bookings = Booking.objects.filter(group__in=groups, date__in=days)
+    if children:
+        bookings = bookings.select_related("child__family", "absence_code")
+    else:
+        bookings = bookings.select_related("absence_code").only(*FIGURE_FIELDS)
+    bookings = list(bookings.order_by("start", "child__first_name", "pk"))
     by_key: dict[tuple[int, dt.date], list[Booking]] = {}
     for booking in bookings:
         by_key.setdefault((booking.group_id, booking.date), []).append(booking)
@@ -247,23 +231,27 @@ def _days_figures(
     now: dt.datetime,
     groups: list[Group] | None,
     children: Iterable[int] = (),
+    names: bool = True,
 ) -> dict[dt.date, DayFigures]:
     """The one computation of a site's day figures: bookings → show probabilities →
     figures per group. One query for the bookings of all the days, the settings, and two
-    per day for the show history (for several days, the history once): a fixed number
-    whatever the number of children."""
+    aggregates for the show history (for several days, one): a fixed number whatever the
+    number of children. Without `names` the bookings carry no children (the week)."""
     if groups is None:
         groups = list(site.groups.order_by("name"))
-    bookings, by_key = bookings_by_group_day(groups=groups, days=days)
+    bookings, by_key = bookings_by_group_day(groups=groups, days=days, children=names)
     history = None
     if len(days) > 1:
         # Several days (the week): the settings and the show history once for all of them,
         # rather than a settings query and two aggregates per day.
         prefetch_related_objects([site], "settings")
-        first = min(
-            day - dt.timedelta(days=site.settings_on(day).show_history_days) for day in days
+        history = show_history_of_days(
+            site=site,
+            since={
+                day: day - dt.timedelta(days=site.settings_on(day).show_history_days)
+                for day in days
+            },
         )
-        history = show_history_rows(site=site, first=first, last=max(days))
     figures = {}
     for day in days:
         site_settings = site.settings_on(day)
@@ -273,9 +261,7 @@ def _days_figures(
                 site=site, day=day, child_ids=child_ids, site_settings=site_settings
             )
         else:
-            probabilities, _ = probabilities_from_history(
-                history, day=day, child_ids=child_ids, site_settings=site_settings
-            )
+            probabilities = history[day].probabilities(child_ids, site_settings=site_settings)
         figures[day] = DayFigures(
             site=site,
             day=day,
@@ -434,7 +420,7 @@ def day_plan(*, user: User, site: Site, day: dt.date, now: dt.datetime) -> DayPl
 def week_figures(*, user: User, site: Site, days: list[dt.date], now: dt.datetime) -> list[dict]:
     """Per group, the day plan's figures for each day: the week view."""
     groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    figures = _days_figures(site=site, days=days, now=now, groups=groups)
+    figures = _days_figures(site=site, days=days, now=now, groups=groups, names=False)
     return [
         {"group": group, "days": [figures[day].groups[index] for day in days]}
         for index, group in enumerate(groups)
@@ -450,49 +436,6 @@ def day_list(*, user: User, site: Site, day: dt.date) -> list[Booking]:
         .select_related("group", "child")
         .order_by("group__name", "start", "child__first_name")
     )
-
-
-def show_history_rows(*, site: Site, first: dt.date, last: dt.date) -> list[dict]:
-    """The settled bookings per child and date before `last`, back to `first`: one query
-    that serves the show probabilities of every day of a range."""
-    return list(
-        Booking.objects.filter(
-            group__site=site, date__gte=first, date__lt=last, outcome__in=SETTLED
-        )
-        .values("child_id", "date")
-        .annotate(total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT)))
-    )
-
-
-def probabilities_from_history(
-    rows: list[dict], *, day: dt.date, child_ids: set[int], site_settings: SiteSettings
-) -> tuple[dict[int, float], float]:
-    """show_probabilities of `day` from show_history_rows, and the site's rate r."""
-    since = day - dt.timedelta(days=site_settings.show_history_days)
-    site_total = site_present = 0
-    per_child: dict[int, list[int]] = {}
-    for row in rows:
-        if not since <= row["date"] < day:
-            continue
-        site_total += row["total"]
-        site_present += row["present"]
-        if row["child_id"] in child_ids:
-            counts = per_child.setdefault(row["child_id"], [0, 0])
-            counts[0] += row["present"]
-            counts[1] += row["total"]
-    site_rate = rules.site_show_rate(
-        present=site_present, total=site_total, default=float(site_settings.default_show_rate)
-    )
-    probabilities = {
-        child_id: rules.show_probability(
-            child_present=per_child.get(child_id, [0, 0])[0],
-            child_total=per_child.get(child_id, [0, 0])[1],
-            site_rate=site_rate,
-            prior_strength=site_settings.show_prior_strength,
-        )
-        for child_id in child_ids
-    }
-    return probabilities, site_rate
 
 
 # Days to settle

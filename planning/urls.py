@@ -29,6 +29,11 @@ urlpatterns = [
     path("vandaag/boeking/<int:booking_id>/binnen/", today.check_in, name="today_check_in"),
     path("vandaag/boeking/<int:booking_id>/buiten/", today.check_out, name="today_check_out"),
     path("vandaag/boeking/<int:booking_id>/afwezig/", today.record_absence, name="today_absence"),
+    path(
+        "vandaag/boeking/<int:booking_id>/afwezig/formulier/",
+        today.absence_form,
+        name="today_absence_form",
+    ),
     path("vandaag/boeking/<int:booking_id>/ongedaan/", today.undo, name="today_undo"),
     # Correcting attendance and settling a day
     path(

@@ -2,18 +2,18 @@
 
 One page (`today.html`) with its partials: a tap on a child's row posts to a small view that
 answers with that row and, out of band, the fresh counts of its group and site (or with the
-whole group when the row moves between the expected and the absent children). Without
-JavaScript the same forms post normally and redirect back to the page.
+whole group when the row moves between the expected and the absent children). A row's
+reasons of absence and a group's urgent form come when opened. Without JavaScript the same
+forms post normally and redirect back to the page, and the forms that come when opened
+have a page of their own. What the page reads is planning.today_list.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +21,22 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import retarget
 
-from elief.links import url_for_each
-from elief.models import Role, Site, User
+from elief.models import Role, Site
 from elief.scoping import role_required, site_for_user, sites_for
 from families.models import Child
 from planning import attendance, rules, selectors, services
-from planning.models import AbsenceCode, Booking, BookingChange, Group, Origin, Shift
+from planning.models import AbsenceCode, Booking, Group, Origin
+from planning.today_list import (
+    SiteToday,
+    absence_codes,
+    is_absent,
+    page_url,
+    site_today,
+    urgent_candidates,
+)
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -52,7 +59,7 @@ class AbsenceForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [
             ("", _("Choose…")),
-            *((str(code.pk), code.label) for code in absence_codes),
+            *((code.code, code.label) for code in absence_codes),
             (NO_SHOW, _("Did not let us know (no-show)")),
         ]
 
@@ -80,210 +87,7 @@ class UrgentForm(forms.Form):
         self.refusal: services.BookingRefused | None = None
 
 
-# Reading the day
-
-
-@dataclass
-class GroupToday:
-    group: Group
-    live: list[Booking]
-    absent: list[Booking]
-    present_now: int
-    to_come: int
-    staff_needed: int
-    staff_on_shift: int
-    urgent_form: UrgentForm | None = None
-
-    @property
-    def capacity(self) -> int:
-        return self.group.capacity
-
-    @property
-    def over_capacity(self) -> bool:
-        return self.present_now > self.group.capacity
-
-    @property
-    def expected(self) -> int:
-        return self.present_now + self.to_come
-
-    @property
-    def over_capacity_expected(self) -> bool:
-        """More children here and still to come than places: an urgent child added beyond
-        the capacity (with a reason) shows at once, not only when the last one is in."""
-        return not self.over_capacity and self.expected > self.group.capacity
-
-    @property
-    def staff_short(self) -> bool:
-        return self.staff_on_shift < self.staff_needed
-
-
-@dataclass
-class SiteToday:
-    site: Site
-    day: dt.date
-    now: dt.datetime
-    is_open: bool
-    closed_reason: str
-    ratio: int
-    groups: list[GroupToday]
-    absence_codes: list[AbsenceCode]
-    candidates: list[Child]
-    present_now: int = 0
-    staff_needed: int = 0
-    staff_on_shift: int = 0
-    interns_on_shift: int = 0
-    bookings: dict[int, Booking] = field(default_factory=dict)
-    page_url: str = ""
-    # The <option>s of the urgent forms' child field, the same in every group.
-    child_options: str = ""
-    # Bookings still planned, or present without a departure, once the site has closed.
-    to_settle: int = 0
-
-    @property
-    def staff_short(self) -> bool:
-        return self.staff_on_shift < self.staff_needed
-
-    def group_of(self, booking: Booking) -> GroupToday:
-        return next(g for g in self.groups if g.group.pk == booking.group_id)
-
-
-def _is_here(booking: Booking) -> bool:
-    return booking.outcome == rules.PRESENT and booking.left is None
-
-
-def _is_absent(booking: Booking) -> bool:
-    return booking.outcome in (rules.EXCUSED, rules.NO_SHOW)
-
-
-def _status(booking: Booking) -> str:
-    if booking.outcome == rules.PRESENT:
-        return "present" if booking.left is None else "left"
-    return booking.outcome
-
-
-def _absence_codes(site: Site) -> list[AbsenceCode]:
-    codes = list(site.absence_codes.all())
-    # A site without codes gets the defaults once; afterwards this is a single read.
-    return codes or services.absence_codes_ensure(site=site)
-
-
-def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
-    """Everything today's list shows, in a fixed number of queries whatever the children.
-
-    It is this page's own read model (with the page's forms attached later), so it lives
-    here rather than in planning.selectors.
-    """
-    day = now.date()
-    site_settings = site.settings_on(day)
-    closed_reason = site.closed_reason(day)
-    groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__site=site, date=day)
-        .exclude(outcome=rules.CANCELLED)
-        .select_related("child", "absence_code")
-        .order_by("start", "child__first_name", "child__last_name", "pk")
-    )
-    shifts = [
-        shift
-        for shift in Shift.objects.filter(staff_member__site=site, date=day).select_related(
-            "staff_member"
-        )
-        if shift.start <= now.time() < shift.end
-    ]
-    booked_today = {booking.child_id for booking in bookings}
-    candidates = [
-        child
-        for child in Child.objects.filter(family__site=site, family__erased_at__isnull=True)
-        .filter(Q(family__left_on__isnull=True) | Q(family__left_on__gte=day))
-        .only("first_name", "last_name", "family_id")
-        .order_by("first_name", "last_name", "pk")
-        if child.pk not in booked_today
-    ]
-    ratio = site_settings.ratio
-    counted = [shift for shift in shifts if shift.staff_member.counts_in_ratio]
-    # Staff on a shift without a group work for the whole site: every group may count on them.
-    floating = sum(1 for shift in counted if shift.group_id is None)
-
-    undoable = _undoable(bookings, now)
-    settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
-    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
-    urls = {
-        name: url_for_each(f"planning:{name}")
-        for name in ("today_check_in", "today_check_out", "today_undo", "today_absence")
-    }
-    correct_url = url_for_each("planning:attendance_correct")
-    for booking in bookings:
-        booking.check_in_url = urls["today_check_in"](booking.pk)
-        booking.check_out_url = urls["today_check_out"](booking.pk)
-        booking.undo_url = urls["today_undo"](booking.pk)
-        booking.absence_url = urls["today_absence"](booking.pk)
-        booking.correct_url = correct_url(booking.pk)
-        booking.status = _status(booking)
-        booking.can_undo = booking.pk in undoable
-        booking.to_settle = settling and rules.is_unsettled(
-            outcome=booking.outcome, left=booking.left
-        )
-        # A tap after closing time is kept as it was tapped, and shown so it gets corrected.
-        booking.after_closing = booking.left is not None and booking.left > site.closes
-        by_group.setdefault(booking.group_id, []).append(booking)
-    group_days = []
-    for group in groups:
-        mine = by_group[group.pk]
-        present_now = sum(1 for b in mine if _is_here(b))
-        group_days.append(
-            GroupToday(
-                group=group,
-                live=[b for b in mine if b.outcome in (rules.PLANNED, rules.PRESENT)],
-                # Excused and no-show: dimmed at the bottom, a tap on check-in undoes them.
-                absent=[b for b in mine if _is_absent(b)],
-                present_now=present_now,
-                to_come=sum(1 for b in mine if b.outcome == rules.PLANNED),
-                staff_needed=rules.staff_needed(present_now, ratio),
-                staff_on_shift=floating + sum(1 for shift in counted if shift.group_id == group.pk),
-            )
-        )
-    present_now = sum(g.present_now for g in group_days)
-    return SiteToday(
-        site=site,
-        day=day,
-        now=now,
-        is_open=closed_reason is None,
-        closed_reason=closed_reason or "",
-        ratio=ratio,
-        groups=group_days,
-        absence_codes=_absence_codes(site),
-        candidates=candidates,
-        present_now=present_now,
-        staff_needed=rules.staff_needed(present_now, ratio),
-        staff_on_shift=len(counted),
-        interns_on_shift=len(shifts) - len(counted),
-        bookings={booking.pk: booking for booking in bookings},
-        page_url=_page_url(site),
-        to_settle=sum(1 for booking in bookings if booking.to_settle),
-    )
-
-
-def _undoable(bookings: list[Booking], now: dt.datetime) -> set[int]:
-    """The bookings whose last change is a check-in or out that may still be undone."""
-    recent = BookingChange.objects.filter(
-        booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
-    ).order_by("booking_id", "-at", "-pk")
-    last: dict[int, BookingChange] = {}
-    for change in recent.only("booking_id", "action", "at"):
-        last.setdefault(change.booking_id, change)
-    return {
-        booking_id
-        for booking_id, change in last.items()
-        if rules.can_undo(action=change.action, at=change.at, now=now)
-    }
-
-
 # Views
-
-
-def _page_url(site: Site, anchor: str = "") -> str:
-    url = reverse("planning:today_site", args=[site.pk])
-    return f"{url}#{anchor}" if anchor else url
 
 
 def _now_time(now: dt.datetime) -> dt.time:
@@ -291,25 +95,22 @@ def _now_time(now: dt.datetime) -> dt.time:
     return now.time().replace(microsecond=0)
 
 
-def _with_urgent_forms(data: SiteToday, bound: UrgentForm | None = None) -> SiteToday:
-    # Rendering a select's options through the widget templates, once per group, cost more
-    # than the rest of the page: they are the same for every group, so they are drawn once.
-    data.child_options = format_html_join(
+def _with_refused_form(data: SiteToday, form: UrgentForm) -> SiteToday:
+    """The page again with the urgent form that was refused open in its group."""
+    for group_day in data.groups:
+        if form.prefix == f"urgent-{group_day.group.pk}":
+            group_day.urgent_form = form
+    return data
+
+
+def _child_options(candidates: list[Child]) -> str:
+    # Drawn at once rather than through the select widget's templates, option by option.
+    return format_html_join(
         "",
         '<option value="{}">{}</option>',
         [("", _("Choose a child…"))]
-        + [(child.pk, f"{child.first_name} {child.last_name}") for child in data.candidates],
+        + [(child.pk, f"{child.first_name} {child.last_name}") for child in candidates],
     )
-    for group_day in data.groups:
-        if bound is not None and bound.prefix == f"urgent-{group_day.group.pk}":
-            group_day.urgent_form = bound
-        else:
-            group_day.urgent_form = UrgentForm(
-                group=group_day.group,
-                candidates=data.candidates,
-                initial={"end": data.site.closes},
-            )
-    return data
 
 
 # The group a tablet shows: `?groep=<id>` or `?groep=alle`, remembered in a cookie per
@@ -363,13 +164,16 @@ def _render_page(
 def today(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
     sites = list(sites_for(request.user))
     if site_id is not None:
-        site = site_for_user(request.user, site_id)
+        # The user's sites are read anyway for the tabs: the one asked for is among them.
+        site = next((site for site in sites if site.pk == site_id), None)
+        if site is None:
+            raise Http404("No such site.")
     elif sites:
         site = sites[0]
     else:
         return _render_page(request, None, sites=sites)
     data = site_today(user=request.user, site=site, now=timezone.localtime())
-    return _render_page(request, _with_urgent_forms(data), sites=sites)
+    return _render_page(request, data, sites=sites)
 
 
 def _booking_of_today(request: HttpRequest, booking_id: int) -> Booking:
@@ -407,14 +211,14 @@ def _row_response(
             messages.error(request, message)
         else:
             messages.success(request, done)
-        return redirect(_page_url(site, f"booking-{booking.pk}"))
-    data = _with_urgent_forms(site_today(user=request.user, site=site, now=timezone.localtime()))
+        return redirect(page_url(site, f"booking-{booking.pk}"))
+    data = site_today(user=request.user, site=site, now=timezone.localtime())
     fresh = data.bookings.get(booking.pk)
     if fresh is not None:
         fresh.error = message
     group = next(g for g in data.groups if g.group.pk == (fresh or booking).group_id)
     context = {"today": data, "booking": fresh, "group": group}
-    if fresh is not None and _is_absent(fresh) != _is_absent(booking):
+    if fresh is not None and is_absent(fresh) != is_absent(booking):
         # Absent children sit dimmed at the bottom of their group: the row moves there (or
         # back up), so the whole group is drawn again in place of the row.
         response = render(request, f"{TEMPLATE}#group-update", context)
@@ -483,7 +287,10 @@ def undo(request: HttpRequest, booking_id: int) -> HttpResponse:
 @staff_or_coordinator
 def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking_of_today(request, booking_id)
-    codes = list(booking.group.site.absence_codes.all())
+    site = booking.group.site
+    # The options are the codes' slugs, so the defaults the list offered a site without
+    # codes are the ones created here.
+    codes = list(site.absence_codes.all()) or services.absence_codes_ensure(site=site)
     form = AbsenceForm(request.POST, absence_codes=codes)
     valid = form.is_valid()
     if "version" in form.errors:
@@ -494,7 +301,7 @@ def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
         error = ValidationError(_("Choose a reason of absence."))
     else:
         chosen = form.cleaned_data["code"]
-        code = None if chosen == NO_SHOW else next(c for c in codes if str(c.pk) == chosen)
+        code = None if chosen == NO_SHOW else next(c for c in codes if c.code == chosen)
         try:
             services.booking_record_absence(
                 booking=booking, version=version, user=request.user, absence_code=code
@@ -510,23 +317,67 @@ def record_absence(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _form_page(
+    request: HttpRequest, *, site: Site, title: str, fragment: str, context: dict
+) -> HttpResponse:
+    """A form of the list on a page of its own, for a tablet without JavaScript."""
+    context = {**context, "site": site, "title": title, "fragment": fragment}
+    context["back_url"] = page_url(site)
+    return render(request, "planning/today_form.html", context)
+
+
+@require_GET
+@staff_or_coordinator
+def absence_form(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The reasons of absence of a row, loaded when its "Absent…" is opened (a list of many
+    rows draws no form per row); without JavaScript, on a page of its own."""
+    booking = _booking_of_today(request, booking_id)
+    site = booking.group.site
+    booking.absence_url = reverse("planning:today_absence", args=[booking.pk])
+    context = {
+        "booking": booking,
+        "absence_codes": absence_codes(site),
+        "in_list": bool(request.htmx),
+    }
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#absence-form", context)
+    title = _("Absence of %(name)s") % {"name": booking.child.first_name}
+    return _form_page(
+        request, site=site, title=title, fragment=f"{TEMPLATE}#absence-form", context=context
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @staff_or_coordinator
 def add_urgent(request: HttpRequest, site_id: int, group_id: int) -> HttpResponse:
     """Book a child who turns up unplanned as urgent, today, from now on.
 
     An urgent booking is checked against the full capacity; when the overflow risk is still
     too high the form shows it and asks for a reason, which is recorded with the booking.
+    A GET gives the form, loaded into the group when opened, or on a page of its own.
     """
     site = site_for_user(request.user, site_id)
     group = selectors.group_list_for_site(user=request.user, site=site).filter(pk=group_id).first()
     if group is None:
         raise Http404("No such group.")
     now = timezone.localtime()
-    data = site_today(user=request.user, site=site, now=now)
-    form = UrgentForm(request.POST, group=group, candidates=data.candidates)
+    candidates = urgent_candidates(site, now.date())
+    if request.method == "GET":
+        context = {
+            "form": UrgentForm(group=group, candidates=[], initial={"end": site.closes}),
+            "child_options": _child_options(candidates),
+            "urgent_url": reverse("planning:today_urgent", args=[site.pk, group.pk]),
+            "in_list": bool(request.htmx),
+        }
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#urgent-form", context)
+        title = _("An unplanned urgent child in %(group)s") % {"group": group.name}
+        return _form_page(
+            request, site=site, title=title, fragment=f"{TEMPLATE}#urgent-form", context=context
+        )
+    form = UrgentForm(request.POST, group=group, candidates=candidates)
     if form.is_valid():
-        child = next(c for c in data.candidates if c.pk == form.cleaned_data["child"])
+        child = next(c for c in candidates if c.pk == form.cleaned_data["child"])
         start = max(now.time().replace(second=0, microsecond=0), site.opens)
         end = form.cleaned_data["end"]
         if end <= start:
@@ -559,7 +410,7 @@ def add_urgent(request: HttpRequest, site_id: int, group_id: int) -> HttpRespons
                         request,
                         _("%(name)s was added as urgent.") % {"name": child.first_name},
                     )
-                    return redirect(_page_url(site, f"booking-{booking.pk}"))
-                data = site_today(user=request.user, site=site, now=now)
-                return _render_page(request, _with_urgent_forms(data))
-    return _render_page(request, _with_urgent_forms(data, bound=form))
+                    return redirect(page_url(site, f"booking-{booking.pk}"))
+                return _render_page(request, site_today(user=request.user, site=site, now=now))
+    data = site_today(user=request.user, site=site, now=now)
+    return _render_page(request, _with_refused_form(data, form))

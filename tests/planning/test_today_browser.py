@@ -156,3 +156,38 @@ def test_a_childcare_worker_checks_a_child_in_and_out(live_server, page, day_wit
     assert page.evaluate("window.todayMarker") == "still here"
     booking.refresh_from_db()
     assert booking.left is not None and booking.left > booking.arrived
+
+
+def test_the_reasons_of_absence_and_the_urgent_form_come_when_opened(
+    live_server, page, day_with_children
+):
+    site = day_with_children.group.site
+    lucas = Booking.objects.get(child__first_name="Lucas")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.fill("#id_username", "fatima")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}{reverse('planning:today_site', args=[site.pk])}")
+    page.evaluate("window.todayMarker = 'still here'")
+    row = page.locator(f"#booking-{lucas.pk}")
+    expect(row.locator("select")).to_have_count(0)  # not drawn before it is opened
+    row.locator("details.absence > summary").click()
+    reason = row.locator("select[name=code]")
+    expect(reason).to_be_visible()
+    page.screenshot(path="test-results/today-absence.png")
+    reason.select_option(label="Ziek")
+    row.locator("[data-action=absence]").click()
+    expect(row).to_have_attribute("data-status", "excused")
+    assert page.evaluate("window.todayMarker") == "still here"
+    assert Booking.objects.get(pk=lucas.pk).absence_code.code == "ziek"
+
+    group = page.locator(f"#group-{lucas.group_id}")
+    group.locator("details.urgent-add > summary").click()
+    picker = group.locator("[data-urgent-form] select")
+    expect(picker).to_be_visible()
+    # The site's children not booked today: none here, so only the prompt.
+    expect(picker.locator("option")).to_have_count(1)
+    assert page.evaluate("window.todayMarker") == "still here"

@@ -1,0 +1,241 @@
+"""Today's list read at once: what the staff's tablet shows of a site's day, group by group.
+
+It is the page's own read model (planning.views.today draws it and attaches the forms), so
+it lives apart from planning.selectors: a fixed number of queries whatever the children.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+
+from elief.links import url_for_each
+from elief.models import Site, User
+from families.models import Child
+from planning import rules, selectors
+from planning.models import (
+    DEFAULT_ABSENCE_CODES,
+    AbsenceCode,
+    Booking,
+    BookingChange,
+    Group,
+    PlaceType,
+    Shift,
+)
+
+
+def page_url(site: Site, anchor: str = "") -> str:
+    url = reverse("planning:today_site", args=[site.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@dataclass
+class GroupToday:
+    group: Group
+    live: list[Booking]
+    absent: list[Booking]
+    present_now: int
+    to_come: int
+    staff_needed: int
+    staff_on_shift: int
+    urgent_url: str = ""
+    # Drawn in the page only when it comes back with an error; else loaded when opened.
+    urgent_form: forms.Form | None = None
+
+    @property
+    def capacity(self) -> int:
+        return self.group.capacity
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.present_now > self.group.capacity
+
+    @property
+    def expected(self) -> int:
+        return self.present_now + self.to_come
+
+    @property
+    def over_capacity_expected(self) -> bool:
+        """More children here and still to come than places: an urgent child added beyond
+        the capacity (with a reason) shows at once, not only when the last one is in."""
+        return not self.over_capacity and self.expected > self.group.capacity
+
+    @property
+    def staff_short(self) -> bool:
+        return self.staff_on_shift < self.staff_needed
+
+
+@dataclass
+class SiteToday:
+    site: Site
+    day: dt.date
+    now: dt.datetime
+    is_open: bool
+    closed_reason: str
+    ratio: int
+    groups: list[GroupToday]
+    present_now: int = 0
+    staff_needed: int = 0
+    staff_on_shift: int = 0
+    interns_on_shift: int = 0
+    bookings: dict[int, Booking] = field(default_factory=dict)
+    page_url: str = ""
+    # Bookings still planned, or present without a departure, once the site has closed.
+    to_settle: int = 0
+
+    @property
+    def staff_short(self) -> bool:
+        return self.staff_on_shift < self.staff_needed
+
+    def group_of(self, booking: Booking) -> GroupToday:
+        return next(g for g in self.groups if g.group.pk == booking.group_id)
+
+
+def is_here(booking: Booking) -> bool:
+    return booking.outcome == rules.PRESENT and booking.left is None
+
+
+def is_absent(booking: Booking) -> bool:
+    return booking.outcome in (rules.EXCUSED, rules.NO_SHOW)
+
+
+def _status(booking: Booking) -> str:
+    if booking.outcome == rules.PRESENT:
+        return "present" if booking.left is None else "left"
+    return booking.outcome
+
+
+def absence_codes(site: Site) -> list[AbsenceCode]:
+    """The codes the list offers: the site's, or the defaults a site without codes gets
+    at its first absence (unsaved here: reading the list writes nothing)."""
+    return list(site.absence_codes.all()) or [
+        AbsenceCode(site=site, code=code, label=label, counts_for_regular=counts)
+        for code, label, counts in DEFAULT_ABSENCE_CODES
+    ]
+
+
+def urgent_candidates(site: Site, day: dt.date) -> list[Child]:
+    """The children of the site who may still come as urgent today: not booked today."""
+    booked = Booking.objects.filter(group__site=site, date=day).exclude(outcome=rules.CANCELLED)
+    return list(
+        Child.objects.filter(family__site=site, family__erased_at__isnull=True)
+        .filter(Q(family__left_on__isnull=True) | Q(family__left_on__gte=day))
+        .exclude(pk__in=booked.values("child_id"))
+        .only("first_name", "last_name", "family_id")
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
+    """Everything today's list shows, in a fixed number of queries whatever the children.
+
+    It is this page's own read model (with the page's forms attached later), so it lives
+    here rather than in planning.selectors.
+    """
+    day = now.date()
+    site_settings = site.settings_on(day)
+    closed_reason = site.closed_reason(day)
+    groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
+    bookings = list(
+        Booking.objects.filter(group__site=site, date=day)
+        .exclude(outcome=rules.CANCELLED)
+        .select_related("child", "absence_code")
+        .order_by("start", "child__first_name", "child__last_name", "pk")
+    )
+    shifts = [
+        shift
+        for shift in Shift.objects.filter(staff_member__site=site, date=day).select_related(
+            "staff_member"
+        )
+        if shift.start <= now.time() < shift.end
+    ]
+    ratio = site_settings.ratio
+    counted = [shift for shift in shifts if shift.staff_member.counts_in_ratio]
+    # Staff on a shift without a group work for the whole site: every group may count on them.
+    floating = sum(1 for shift in counted if shift.group_id is None)
+
+    undoable = _undoable(bookings, now)
+    settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
+    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
+    urls = {
+        name: url_for_each(f"planning:{name}")
+        for name in (
+            "today_check_in",
+            "today_check_out",
+            "today_undo",
+            "today_absence",
+            "today_absence_form",
+        )
+    }
+    correct_url = url_for_each("planning:attendance_correct")
+    place_labels = {value: str(label) for value, label in PlaceType.choices}
+    for booking in bookings:
+        booking.check_in_url = urls["today_check_in"](booking.pk)
+        booking.check_out_url = urls["today_check_out"](booking.pk)
+        booking.undo_url = urls["today_undo"](booking.pk)
+        booking.absence_url = urls["today_absence"](booking.pk)
+        booking.absence_form_url = urls["today_absence_form"](booking.pk)
+        booking.correct_url = correct_url(booking.pk)
+        booking.status = _status(booking)
+        # Drawn in every row: formatted once here rather than by a filter per row.
+        booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
+        booking.place_label = place_labels[booking.place_type]
+        booking.can_undo = booking.pk in undoable
+        booking.to_settle = settling and rules.is_unsettled(
+            outcome=booking.outcome, left=booking.left
+        )
+        # A tap after closing time is kept as it was tapped, and shown so it gets corrected.
+        booking.after_closing = booking.left is not None and booking.left > site.closes
+        by_group.setdefault(booking.group_id, []).append(booking)
+    urgent_url = url_for_each("planning:today_urgent", site.pk)
+    group_days = []
+    for group in groups:
+        mine = by_group[group.pk]
+        present_now = sum(1 for b in mine if is_here(b))
+        group_days.append(
+            GroupToday(
+                group=group,
+                live=[b for b in mine if b.outcome in (rules.PLANNED, rules.PRESENT)],
+                # Excused and no-show: dimmed at the bottom, a tap on check-in undoes them.
+                absent=[b for b in mine if is_absent(b)],
+                present_now=present_now,
+                to_come=sum(1 for b in mine if b.outcome == rules.PLANNED),
+                staff_needed=rules.staff_needed(present_now, ratio),
+                staff_on_shift=floating + sum(1 for shift in counted if shift.group_id == group.pk),
+                urgent_url=urgent_url(group.pk),
+            )
+        )
+    present_now = sum(g.present_now for g in group_days)
+    return SiteToday(
+        site=site,
+        day=day,
+        now=now,
+        is_open=closed_reason is None,
+        closed_reason=closed_reason or "",
+        ratio=ratio,
+        groups=group_days,
+        present_now=present_now,
+        staff_needed=rules.staff_needed(present_now, ratio),
+        staff_on_shift=len(counted),
+        interns_on_shift=len(shifts) - len(counted),
+        bookings={booking.pk: booking for booking in bookings},
+        page_url=page_url(site),
+        to_settle=sum(1 for booking in bookings if booking.to_settle),
+    )
+
+
+def _undoable(bookings: list[Booking], now: dt.datetime) -> set[int]:
+    """The bookings whose last change is a check-in or out that may still be undone."""
+    recent = BookingChange.objects.filter(
+        booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
+    ).order_by("booking_id", "-at", "-pk")
+    last: dict[int, BookingChange] = {}
+    for change in recent.only("booking_id", "action", "at"):
+        last.setdefault(change.booking_id, change)
+    return {
+        booking_id
+        for booking_id, change in last.items()
+        if rules.can_undo(action=change.action, at=change.at, now=now)
+    }
