@@ -6,6 +6,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from elief.calendar import public_holidays
 from elief.models import Role
@@ -230,3 +232,24 @@ def test_the_home_page_needs_a_fixed_number_of_queries(
         response = signed_in.get(reverse("home"))
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count("<tr data-day=") == 10
+
+
+@given(
+    stays=st.lists(
+        st.tuples(st.integers(0, 24 * 4 - 1), st.integers(0, 24 * 4 - 1), st.integers(0, 14)),
+        max_size=12,
+    ),
+    opens=st.integers(0, 40),
+    closes=st.integers(40, 24 * 4 - 1),
+)
+def test_slot_counts_agree_with_fills_slot(stays, opens, closes):
+    def at(quarter: int, minute: int = 0) -> dt.time:
+        return dt.time(quarter // 4, quarter % 4 * 15 + minute)
+
+    stays = [Shift(start=at(start, minute), end=at(end, minute)) for start, end, minute in stays]
+    slot_starts = rules.slots(at(opens), at(closes))
+    counted = ahead._slot_counts(stays, [ahead._micros(start) for start in slot_starts])
+    assert counted == [
+        sum(1 for stay in stays if rules.fills_slot(stay.start, stay.end, slot_start))
+        for slot_start in slot_starts
+    ]
