@@ -57,34 +57,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def request(
-    port: int, method: str, path: str, *, cookie: str = "", body: str = ""
-) -> http.client.HTTPResponse:
+@dataclass
+class Answer:
+    status: int
+    cookies: dict[str, str]
+    body: bytes
+
+
+def request(port: int, method: str, path: str, *, cookie: str = "", body: str = "") -> Answer:
     """One request on a connection of its own (gunicorn's sync workers close each one)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": cookie} if cookie else {}
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    conn.request(method, path, body=body or None, headers=headers)
-    response = conn.getresponse()
-    response.content = response.read()
-    conn.close()
-    return response
-
-
-def cookies_of(response: http.client.HTTPResponse) -> dict[str, str]:
-    jar = SimpleCookie()
-    for header in response.headers.get_all("Set-Cookie") or []:
-        jar.load(header)
-    return {name: morsel.value for name, morsel in jar.items()}
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        response = conn.getresponse()
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+        cookies = {name: morsel.value for name, morsel in jar.items()}
+        return Answer(status=response.status, cookies=cookies, body=response.read())
+    finally:
+        conn.close()
 
 
 def sign_in(port: int, username: str) -> str:
     """Through the login form, like a browser: the Cookie header of the session."""
     login = reverse("login")
     form = request(port, "GET", login)
-    jar = cookies_of(form)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.content)
+    jar = form.cookies
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form.body)
     if form.status != HTTPStatus.OK or token is None:
         raise SystemExit(f"The login page answered {form.status} without a form.")
     body = urllib.parse.urlencode(
@@ -96,7 +99,7 @@ def sign_in(port: int, username: str) -> str:
     )
     cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
     answer = request(port, "POST", login, cookie=cookie, body=body)
-    jar |= cookies_of(answer)
+    jar |= answer.cookies
     if answer.status != HTTPStatus.FOUND or "sessionid" not in jar:
         raise SystemExit(f"Signing in as {username} failed ({answer.status}).")
     return "; ".join(f"{name}={value}" for name, value in jar.items())
