@@ -13,6 +13,7 @@ requests per page and role over LOAD_CONNECTIONS connections at once. Prints
 and the same per role (load_home_staff_rps, …). LOAD_WORKERS sets gunicorn's workers.
 """
 
+import contextlib
 import http.client
 import os
 import re
@@ -38,6 +39,7 @@ REQUESTS = env_int("LOAD_REQUESTS", 200, minimum=1, maximum=100_000)
 WORKERS = env_int("LOAD_WORKERS", 2, minimum=1, maximum=32)
 PASSWORD = "load-test-password-2026"
 STARTUP_SECONDS = 60
+LOG = settings.BASE_DIR / "var" / "load-gunicorn.log"
 
 
 @dataclass
@@ -146,7 +148,8 @@ def gunicorn_database_url() -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, log) -> subprocess.Popen:
+    """gunicorn on the port, its log (and any traceback of a failed request) in `log`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.load_settings",
@@ -167,7 +170,8 @@ def start_server(port: int) -> subprocess.Popen:
         ],
         cwd=settings.BASE_DIR,
         env=env,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -193,6 +197,7 @@ def main() -> None:
         test_settings["NAME"] = f"{connection.settings_dict['NAME']}_load"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     server = None
+    stack = contextlib.ExitStack()
     try:
         from elief.models import Role
         from tests.factories import UserFactory
@@ -207,7 +212,8 @@ def main() -> None:
         connection.close()
 
         port = free_port()
-        server = start_server(port)
+        log = stack.enter_context(LOG.open("w"))
+        server = start_server(port, log)
         pages = {
             "home": reverse("home"),
             "today": reverse("planning:today_site", args=[seeded.site.pk]),
@@ -230,10 +236,13 @@ def main() -> None:
         print(f"load_today_rps {totals['today']:.1f}")
         print(f"load_today_vs_home {totals['today'] / totals['home']:.2f}")
         print(f"load_errors {errors}")
+        if errors:
+            print(f"# gunicorn's log: {LOG}", file=sys.stderr)
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        stack.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
