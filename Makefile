@@ -14,13 +14,14 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install install-dev run test lint bench clean
+.PHONY: help install install-dev run test lint bench load clean
 
 help:
 	@echo "make run    install, migrate, load demo data on first run, serve on $(HOST):$(PORT) with worker and beat"
 	@echo "make test   install the test dependencies and run the whole suite"
 	@echo "make lint   ruff"
 	@echo "make bench  print benchmark figures"
+	@echo "make load   the home page and today's list under 8 concurrent connections (gunicorn)"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -56,6 +57,9 @@ lint: install-dev
 
 bench: install-dev
 	BENCH_SIZE=$(BENCH_SIZE) $(PY) -m benchmarks
+
+load: install-dev
+	BENCH_SIZE=$(BENCH_SIZE) $(PY) -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/celery

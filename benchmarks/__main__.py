@@ -14,6 +14,7 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elief.settings")
 
@@ -29,6 +30,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from elief.models import Site  # noqa: E402
+from families.models import Child  # noqa: E402
+from planning.models import Group  # noqa: E402
 
 ROUNDS = 30
 CHILDREN = 60
@@ -94,7 +99,8 @@ def seed(site, groups, children, today: dt.date) -> None:
     )
 
 
-def main() -> None:
+def configure() -> None:
+    """Settings for timing on a throw-away database through the test client."""
     # No setup_test_environment(): its template instrumentation would slow every page
     # down in a way real requests never are.
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -105,40 +111,63 @@ def main() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def bench_size() -> str:
     size = os.environ.get("BENCH_SIZE") or "demo"
     if size not in SIZES:
         raise SystemExit(f"BENCH_SIZE must be one of {', '.join(SIZES)}, not {size!r}")
+    return size
+
+
+@dataclass
+class Seeded:
+    bench_sites: list
+    site: Site
+    groups: list[Group]
+    children: list[Child]
+    today: dt.date
+
+
+def seed_all(size: str) -> Seeded:
+    """The 20 sites of the subsidies' timings and the measured site of 60 children."""
+    from benchmarks import subsidies
+    from planning.models import Booking
+    from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory
+
+    started = time.perf_counter()
+    bench_sites = subsidies.seed(timezone.localdate(), years=SIZES[size])
+    print(f"bookings {Booking.objects.count()}")
+    print(f"seed_s {time.perf_counter() - started:.1f}")
+
+    site = SiteFactory(name="Bench", licensed_places=45)
+    groups = [
+        GroupFactory(site=site, name=name, capacity=15)
+        for name in ("Egeltjes", "Kikkers", "Vlinders")
+    ]
+    children = [ChildFactory(family=FamilyFactory(site=site)) for _ in range(CHILDREN)]
+    today = next_open_day(site, timezone.localdate())
+    seed(site, groups, children, today)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return Seeded(bench_sites, site, groups, children, today)
+
+
+def main() -> None:
+    configure()
+    size = bench_size()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from benchmarks import subsidies
         from elief.models import Role
-        from families.models import Child
         from planning import services
         from planning.models import Booking
-        from tests.factories import (
-            ChildFactory,
-            FamilyFactory,
-            GroupFactory,
-            SiteFactory,
-            UserFactory,
-        )
+        from tests.factories import FamilyFactory, UserFactory
 
-        started = time.perf_counter()
-        bench_sites = subsidies.seed(timezone.localdate(), years=SIZES[size])
-        print(f"bookings {Booking.objects.count()}")
-        print(f"seed_s {time.perf_counter() - started:.1f}")
-
-        site = SiteFactory(name="Bench", licensed_places=45)
-        groups = [
-            GroupFactory(site=site, name=name, capacity=15)
-            for name in ("Egeltjes", "Kikkers", "Vlinders")
-        ]
-        children = [ChildFactory(family=FamilyFactory(site=site)) for _ in range(CHILDREN)]
-        today = next_open_day(site, timezone.localdate())
-        seed(site, groups, children, today)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        seeded = seed_all(size)
+        bench_sites, site, groups = seeded.bench_sites, seeded.site, seeded.groups
+        children, today = seeded.children, seeded.today
 
         coordinator = Client()
         coordinator.force_login(UserFactory(role=Role.COORDINATOR, sites=[site]))

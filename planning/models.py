@@ -154,7 +154,7 @@ class Booking(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["date", "group", "start", "pk"]
+        ordering = ["date", "group_id", "start", "pk"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         constraints = [

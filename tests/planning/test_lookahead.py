@@ -6,6 +6,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from elief.calendar import public_holidays
 from elief.models import Role
@@ -35,8 +37,16 @@ def _open_days_ahead(count: int) -> list[dt.date]:
     return found
 
 
-DAYS = _open_days_ahead(10)
-FAR = DAYS[-1]  # far enough ahead for the urgent reserve to be held
+@pytest.fixture
+def open_days() -> list[dt.date]:
+    """Counted when the test runs, so a run across midnight looks ahead from its own day."""
+    return _open_days_ahead(10)
+
+
+@pytest.fixture
+def far(open_days) -> dt.date:
+    """Far enough ahead for the urgent reserve to be held."""
+    return open_days[-1]
 
 
 @pytest.fixture
@@ -51,7 +61,8 @@ def _book(group, day, count, **extra):
 
 
 def _lookahead(coordinator, site):
-    return ahead.lookahead(user=coordinator, site=site, start=DAYS[0], now=timezone.now())
+    today = timezone.localdate()
+    return ahead.lookahead(user=coordinator, site=site, start=today, now=timezone.now())
 
 
 def _cell(days, day, group):
@@ -116,34 +127,34 @@ def test_floating_staff_help_the_groups_short_of_staff():
 # The selector
 
 
-def test_it_flags_an_overbooked_group(site, coordinator):
+def test_it_flags_an_overbooked_group(site, coordinator, far):
     group = GroupFactory(site=site, name="Kikkers", capacity=3, urgent_reserve=0)
-    _book(group, FAR, 5)
-    cell = _cell(_lookahead(coordinator, site), FAR, group)
+    _book(group, far, 5)
+    cell = _cell(_lookahead(coordinator, site), far, group)
     assert cell.overbooked
     assert cell.free == -2
     assert cell.bookable == 0
 
 
-def test_it_counts_quarter_hours_short_of_staff_without_trainees(site, coordinator):
+def test_it_counts_quarter_hours_short_of_staff_without_trainees(site, coordinator, far):
     group = GroupFactory(site=site, name="Kikkers", capacity=14)
-    _book(group, FAR, 6, start=dt.time(9), end=dt.time(10))
+    _book(group, far, 6, start=dt.time(9), end=dt.time(10))
     counted = StaffMember.objects.create(site=site, name="Sara")
     trainee = StaffMember.objects.create(site=site, name="Stagiair", counts_in_ratio=False)
     for member in (counted, trainee):
         Shift.objects.create(
-            staff_member=member, group=group, date=FAR, start=dt.time(7, 30), end=dt.time(18)
+            staff_member=member, group=group, date=far, start=dt.time(7, 30), end=dt.time(18)
         )
     # Six children from 9 to 10 need two counted staff; the trainee does not count.
-    assert _cell(_lookahead(coordinator, site), FAR, group).short_slots == 4
+    assert _cell(_lookahead(coordinator, site), far, group).short_slots == 4
 
 
-def test_the_home_page_links_each_problem_to_its_day_plan(signed_in, site):
+def test_the_home_page_links_each_problem_to_its_day_plan(signed_in, site, open_days, far):
     group = GroupFactory(site=site, name="Kikkers", capacity=3, urgent_reserve=0)
-    _book(group, FAR, 5)
+    _book(group, far, 5)
     SchemeRateFactory(
-        scheme=PlaceAssignmentFactory(group=group, places=3, valid_from=DAYS[0]).scheme,
-        valid_from=DAYS[0],
+        scheme=PlaceAssignmentFactory(group=group, places=3, valid_from=open_days[0]).scheme,
+        valid_from=open_days[0],
         rate_eur="40.00",
     )
     response = signed_in.get(reverse("home"))
@@ -152,7 +163,7 @@ def test_the_home_page_links_each_problem_to_its_day_plan(signed_in, site):
     assert f'id="lookahead-{site.pk}"' in body
     assert 'data-flag="overbooked"' in body
     plan = reverse("planning:dayplan_site", args=[site.pk])
-    assert f"{plan}?dag={FAR.isoformat()}#group-{group.pk}" in body
+    assert f"{plan}?dag={far.isoformat()}#group-{group.pk}" in body
     # The other days leave three subsidised occasional places empty: € 120 each.
     assert 'data-flag="at-stake"' in body
     assert "€ 120" in body
@@ -165,9 +176,9 @@ def test_staff_and_the_board_get_no_look_ahead(client, site):
         assert "lookahead-" not in client.get(reverse("home")).content.decode()
 
 
-def test_another_sites_groups_stay_out(site, coordinator):
+def test_another_sites_groups_stay_out(site, coordinator, far):
     other = GroupFactory(name="Elders")
-    _book(other, FAR, 3)
+    _book(other, far, 3)
     GroupFactory(site=site, name="Kikkers")
     groups = {cell.group.name for day in _lookahead(coordinator, site) for cell in day.cells}
     assert groups == {"Kikkers"}
@@ -190,7 +201,7 @@ def _populate(site, groups, children, days):
             Booking.objects.create(
                 child=child,
                 group=group,
-                date=DAYS[0] - dt.timedelta(days=7),
+                date=days[0] - dt.timedelta(days=7),
                 start=dt.time(8),
                 end=dt.time(16),
                 place_type="occasional",
@@ -207,9 +218,9 @@ def _populate(site, groups, children, days):
 
 @pytest.mark.parametrize(("groups", "children", "days"), [(1, 2, 3), (3, 8, 10)])
 def test_the_look_ahead_needs_a_fixed_number_of_queries(
-    site, coordinator, groups, children, days, django_assert_num_queries
+    site, coordinator, open_days, groups, children, days, django_assert_num_queries
 ):
-    _populate(site, groups, children, DAYS[:days])
+    _populate(site, groups, children, open_days[:days])
     # Settings, closing days, groups, bookings, the show history, the shifts.
     with django_assert_num_queries(6):
         found = _lookahead(coordinator, site)
@@ -223,10 +234,31 @@ def test_the_look_ahead_needs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize(("groups", "children"), [(1, 2), (3, 8)])
 def test_the_home_page_needs_a_fixed_number_of_queries(
-    signed_in, site, groups, children, django_assert_num_queries
+    signed_in, site, open_days, groups, children, django_assert_num_queries
 ):
-    _populate(site, groups, children, DAYS[: 2 + groups])
+    _populate(site, groups, children, open_days[: 2 + groups])
     with django_assert_num_queries(14):  # with the freed places' one aggregate
         response = signed_in.get(reverse("home"))
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count("<tr data-day=") == 10
+
+
+@given(
+    stays=st.lists(
+        st.tuples(st.integers(0, 24 * 4 - 1), st.integers(0, 24 * 4 - 1), st.integers(0, 14)),
+        max_size=12,
+    ),
+    opens=st.integers(0, 40),
+    closes=st.integers(40, 24 * 4 - 1),
+)
+def test_slot_counts_agree_with_fills_slot(stays, opens, closes):
+    def at(quarter: int, minute: int = 0) -> dt.time:
+        return dt.time(quarter // 4, quarter % 4 * 15 + minute)
+
+    stays = [Shift(start=at(start, minute), end=at(end, minute)) for start, end, minute in stays]
+    slot_starts = rules.slots(at(opens), at(closes))
+    counted = ahead._slot_counts(stays, [ahead._micros(start) for start in slot_starts])
+    assert counted == [
+        sum(1 for stay in stays if rules.fills_slot(stay.start, stay.end, slot_start))
+        for slot_start in slot_starts
+    ]
