@@ -157,8 +157,11 @@ def overflow_probability(probabilities: Sequence[float], capacity: int) -> float
     """Exactly P(X > capacity), X the number of children who come, each independently.
 
     X is Poisson-binomial; its distribution is built one booking at a time, which is exact
-    and cheap for a group's few dozen bookings, where sampling would be neither.
+    and cheap for a group's few dozen bookings, where sampling would be neither. The
+    probabilities are taken in sorted order, so every page that lists the same bookings in
+    another order gets the same risk to the last bit.
     """
+    probabilities = sorted(probabilities)
     for p in probabilities:
         if not 0 <= p <= 1:
             raise ValueError(f"A probability lies between 0 and 1, not {p}.")

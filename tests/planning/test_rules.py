@@ -374,6 +374,17 @@ def test_overflow_probability_is_a_probability(probabilities: list[float], capac
     assert 0.0 <= overflow_probability(probabilities, capacity) <= 1.0
 
 
+@given(probabilities=st.lists(st.floats(0, 1), max_size=30), data=st.data())
+def test_the_overflow_probability_does_not_depend_on_the_order_of_the_bookings(
+    probabilities: list[float], data: st.DataObject
+) -> None:
+    # Pages list the same bookings in different orders (the week reads them unordered):
+    # their risks must agree exactly, not merely to rounding.
+    capacity = data.draw(st.integers(0, len(probabilities) + 1))
+    shuffled = data.draw(st.permutations(probabilities))
+    assert overflow_probability(shuffled, capacity) == overflow_probability(probabilities, capacity)
+
+
 @given(probabilities=st.lists(st.floats(0, 1), max_size=30), p=st.floats(0, 1), data=st.data())
 def test_adding_a_booking_never_lowers_the_overflow_probability(
     probabilities: list[float], p: float, data: st.DataObject
