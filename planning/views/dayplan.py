@@ -51,6 +51,7 @@ def _links(site: Site, day: dt.date) -> dict:
     urgent = url_for_each("planning:booking_urgent")
     move_form = url_for_each("planning:booking_move_form")
     add = url_for_each("planning:booking_add")
+    add_form = url_for_each("planning:booking_add_form")
     return {
         "dag": dag,
         "detail": detail,
@@ -58,9 +59,24 @@ def _links(site: Site, day: dt.date) -> dict:
         "urgent": lambda pk: urgent(pk) + dag,
         "move_form": move_form,
         "add": lambda pk: add(pk) + dag,
+        "add_form": lambda pk: add_form(pk) + dag,
         "restore": lambda pk: reverse("planning:booking_restore", args=[pk]) + dag,
         "picker": reverse("planning:child_picker", args=[site.pk]),
     }
+
+
+def _booking_form(*, site: Site, group_pk: int, children) -> BookingForm:
+    """A group's empty booking form, with the times most bookings have."""
+    return BookingForm(
+        children=children,
+        site=site,
+        prefix=f"g{group_pk}",
+        initial={
+            "start": dt.time(8, 30),
+            "end": dt.time(16, 30),
+            "place_type": PlaceType.OCCASIONAL,
+        },
+    )
 
 
 def _prepare_group(
@@ -73,8 +89,11 @@ def _prepare_group(
     flash: dict | None,
     picks: dict | None,
     children,
+    open_form: bool = False,
 ) -> None:
-    """Attach what a group's card shows besides its figures: the URLs and the form."""
+    """Attach what a group's card shows besides its figures: the URLs, and the booking
+    form when it must show at once (sent with errors, searched without JavaScript, asked
+    for); otherwise the form comes when opened (booking_add_form)."""
     for booking in group_day.bookings:
         booking.detail_url = links["detail"](booking.pk)
         if booking.outcome == rules.PLANNED:
@@ -82,19 +101,16 @@ def _prepare_group(
             booking.urgent_url = links["urgent"](booking.pk)
             booking.move_form_url = links["move_form"](booking.pk)
     group_day.add_url = links["add"](group_day.group.pk)
-    group_day.form = form or BookingForm(
-        children=children,
-        site=site,
-        prefix=f"g{group_day.group.pk}",
-        initial={
-            "start": dt.time(8, 30),
-            "end": dt.time(16, 30),
-            "place_type": PlaceType.OCCASIONAL,
-        },
-    )
+    group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
         flash["undo_url"] = links["restore"](flash["undo"].pk)
     group_day.flash = flash
+    group_day.form = group_day.picks = None
+    if form is None and picks is None and not open_form:
+        return
+    group_day.form = form or _booking_form(
+        site=site, group_pk=group_day.group.pk, children=children
+    )
     # The picker lists no child until the coordinator searches: a bound form keeps
     # only the child it was sent with.
     group_day.picks = picks or _picked(group_day.form, day)
@@ -109,6 +125,7 @@ def _render_plan(
     flash: dict | None = None,
     picks: dict | None = None,
     changed: list[int] | None = None,
+    open_form: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The whole page; for htmx the plan, or after an action on a group only the cards of
@@ -134,6 +151,7 @@ def _render_plan(
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
+            open_form=pk == open_form,
         )
         group_day.oob = index > 0
     context = {
@@ -212,7 +230,35 @@ def dayplan(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
             return render(request, "planning/no_site.html")
         return redirect(_plan_url(site, _day(request)))
     site = site_for_user(request.user, site_id)
-    return _render_plan(request, site=site, day=_day(request))
+    # ?boeken=<group>: that group's booking form open, for a browser without JavaScript.
+    open_form = request.GET.get("boeken", "")
+    return _render_plan(
+        request,
+        site=site,
+        day=_day(request),
+        open_form=int(open_form) if open_form.isdigit() else None,
+    )
+
+
+@require_GET
+@coordinator_only
+def booking_add_form(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A group's booking form, loaded into its card when "Add a booking" is opened; without
+    JavaScript, the day plan with that form open."""
+    group = selectors.group_for_user(user=request.user, group_id=group_id)
+    site, day = group.site, _day(request)
+    if not request.htmx:
+        return redirect(f"{_plan_url(site, day)}&boeken={group.pk}#group-{group.pk}")
+    context = {
+        "g": {
+            "group": group,
+            "form": _booking_form(site=site, group_pk=group.pk, children=_children(site)),
+            "add_url": reverse("planning:booking_add", args=[group.pk]) + f"?dag={day.isoformat()}",
+        },
+        "day_iso": day.isoformat(),
+        "urls": {"picker": reverse("planning:child_picker", args=[site.pk])},
+    }
+    return render(request, "planning/dayplan.html#add-form", context)
 
 
 def _after_action(
