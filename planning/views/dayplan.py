@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -96,7 +97,13 @@ def _prepare_group(
     for); otherwise the form comes when opened (booking_add_form)."""
     for booking in group_day.bookings:
         booking.detail_url = links["detail"](booking.pk)
+        # Written once here rather than through a template filter in every row.
+        booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
+        booking.p_text = floatformat(booking.p, 2)
         if booking.outcome == rules.PLANNED:
+            booking.cancel_question = _("Cancel the booking of %(name)s?") % {
+                "name": booking.child.first_name
+            }
             booking.cancel_url = links["cancel"](booking.pk)
             booking.urgent_url = links["urgent"](booking.pk)
             booking.move_form_url = links["move_form"](booking.pk)
