@@ -227,7 +227,7 @@ def bookings_by_group_day(
     (group id, day): one query."""
     bookings = list(
         Booking.objects.filter(group__in=groups, date__in=days)
-        .select_related("child__family", "absence_code")
+        .select_related("child", "absence_code")
         .order_by("start", "child__first_name", "pk")
     )
     by_key: dict[tuple[int, dt.date], list[Booking]] = {}
