@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
+from planning.views.booking_rows import booking_row, row_labels
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -45,7 +45,8 @@ def _plan_url(site: Site, day: dt.date) -> str:
 
 
 def _links(site: Site, day: dt.date) -> dict:
-    """The URLs of a plan's rows, each pattern reversed once (elief.links)."""
+    """The URLs of a plan's rows, each pattern reversed once (elief.links), and the
+    labels of the rows' choices, translated once."""
     dag = f"?dag={day.isoformat()}"
     detail = url_for_each("planning:booking_detail")
     cancel = url_for_each("planning:booking_cancel")
@@ -63,6 +64,7 @@ def _links(site: Site, day: dt.date) -> dict:
         "add_form": lambda pk: add_form(pk) + dag,
         "restore": lambda pk: reverse("planning:booking_restore", args=[pk]) + dag,
         "picker": reverse("planning:child_picker", args=[site.pk]),
+        "labels": row_labels(),
     }
 
 
@@ -95,18 +97,9 @@ def _prepare_group(
     """Attach what a group's card shows besides its figures: the URLs, and the booking
     form when it must show at once (sent with errors, searched without JavaScript, asked
     for); otherwise the form comes when opened (booking_add_form)."""
-    for booking in group_day.bookings:
-        booking.detail_url = links["detail"](booking.pk)
-        # Written once here rather than through a template filter in every row.
-        booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
-        booking.p_text = floatformat(booking.p, 2)
-        if booking.outcome == rules.PLANNED:
-            booking.cancel_question = _("Cancel the booking of %(name)s?") % {
-                "name": booking.child.first_name
-            }
-            booking.cancel_url = links["cancel"](booking.pk)
-            booking.urgent_url = links["urgent"](booking.pk)
-            booking.move_form_url = links["move_form"](booking.pk)
+    group_day.rows = [
+        booking_row(booking, links=links, labels=links["labels"]) for booking in group_day.bookings
+    ]
     group_day.add_url = links["add"](group_day.group.pk)
     group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):

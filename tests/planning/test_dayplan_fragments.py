@@ -11,7 +11,14 @@ from django.utils import timezone
 from elief.calendar import public_holidays
 from elief.models import Role
 from planning.models import Booking
-from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
+from tests.factories import (
+    AbsenceCodeFactory,
+    ChildFactory,
+    FamilyFactory,
+    GroupFactory,
+    SiteFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +95,44 @@ def test_the_plan_renders_no_booking_form_until_one_is_opened(signed_in, site, g
     assert f'hx-post="{add_url}"' in html and "csrfmiddlewaretoken" in html
     assert f'name="g{group.pk}-start" value="08:30"' in html
     assert f'<input type="hidden" name="dag" value="{day.isoformat()}">' in html
+
+
+def test_each_row_says_what_the_booking_is_and_offers_what_it_allows(signed_in, site, group):
+    day = _day()
+    code = AbsenceCodeFactory(site=site, code="ziek", label="Ziek <koorts>")
+    made = {}
+    for name, place_type, outcome in (
+        ("Amal", "regular", "planned"),
+        ("Bo", "urgent", "planned"),
+        ("Cas", "occasional", "excused"),
+    ):
+        made[name] = Booking.objects.create(
+            child=_child(site, name),
+            group=group,
+            date=day,
+            start=dt.time(8, 30),
+            end=dt.time(12),
+            place_type=place_type,
+            outcome=outcome,
+            absence_code=code if outcome == "excused" else None,
+            settling_in=name == "Bo",
+        )
+    page = signed_in.get(_plan_url(site, day)).content.decode()
+
+    def row(name):
+        return page.split(f'id="booking-{made[name].pk}"', 1)[1].split("</tr>", 1)[0]
+
+    detail = reverse("planning:booking_detail", args=[made["Amal"].pk])
+    assert f'<a href="{detail}">Amal {made["Amal"].child.last_name}</a>' in row("Amal")
+    assert "<td>08:30–12:00</td>" in row("Amal") and '<td class="num">0,90</td>' in row("Amal")
+    assert '<span class="badge regular">vast</span>' in row("Amal")
+    # A regular place cannot be made urgent; an urgent one can be made occasional again.
+    assert "dringend/" not in row("Amal") and "annuleren/" in row("Amal")
+    assert ">Niet dringend</button>" in row("Bo") and ">wennen</span>" in row("Bo")
+    assert 'hx-confirm="Boeking van Bo annuleren?"' in row("Bo")
+    # A settled row says why, escaped, and offers no action.
+    assert "<td>verwittigd afwezig · Ziek &lt;koorts&gt;</td>" in row("Cas")
+    assert "row-actions" not in row("Cas")
 
 
 def test_without_javascript_the_form_opens_in_the_plan(signed_in, site, group):
