@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from elief import dates
 from elief.links import url_for_each
@@ -86,16 +87,14 @@ def _prepare_group(
     group_day,
     *,
     site: Site,
-    day: dt.date,
     links: dict,
-    form: BookingForm | None,
     flash: dict | None,
     picks: dict | None,
     children,
     open_form: bool = False,
 ) -> None:
-    """Attach what a group's card shows besides its figures: the URLs, and the booking
-    form when it must show at once (sent with errors, searched without JavaScript, asked
+    """Attach what a group's card shows besides its figures: the rows, the URLs, and the
+    booking form when it must show at once (searched for without JavaScript, or asked
     for); otherwise the form comes when opened (booking_add_form)."""
     group_day.rows = [
         booking_row(booking, links=links, labels=links["labels"]) for booking in group_day.bookings
@@ -106,14 +105,11 @@ def _prepare_group(
         flash["undo_url"] = links["restore"](flash["undo"].pk)
     group_day.flash = flash
     group_day.form = group_day.picks = None
-    if form is None and picks is None and not open_form:
+    if picks is None and not open_form:
         return
-    group_day.form = form or _booking_form(
-        site=site, group_pk=group_day.group.pk, children=children
-    )
-    # The picker lists no child until the coordinator searches: a bound form keeps
-    # only the child it was sent with.
-    group_day.picks = picks or _picked(group_day.form, day)
+    group_day.form = _booking_form(site=site, group_pk=group_day.group.pk, children=children)
+    # The picker lists no child until the coordinator searches.
+    group_day.picks = picks
 
 
 def _render_plan(
@@ -121,7 +117,6 @@ def _render_plan(
     *,
     site: Site,
     day: dt.date,
-    forms: dict | None = None,
     flash: dict | None = None,
     picks: dict | None = None,
     changed: list[int] | None = None,
@@ -132,7 +127,7 @@ def _render_plan(
     the groups it `changed` (the first in place, the others out of band) and the totals."""
     plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
     children = _children(site)
-    forms, flash, picks = forms or {}, flash or {}, picks or {}
+    flash, picks = flash or {}, picks or {}
     links = _links(site, day)
     shown = plan.groups
     if request.htmx and changed is not None:
@@ -145,9 +140,7 @@ def _render_plan(
         _prepare_group(
             group_day,
             site=site,
-            day=day,
             links=links,
-            form=forms.get(pk),
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
@@ -249,14 +242,21 @@ def booking_add_form(request: HttpRequest, group_id: int) -> HttpResponse:
     site, day = group.site, _day(request)
     if not request.htmx:
         return redirect(f"{_plan_url(site, day)}&boeken={group.pk}#group-{group.pk}")
+    form = _booking_form(site=site, group_pk=group.pk, children=_children(site))
+    return _render_add_form(request, group=group, form=form, day=day)
+
+
+def _render_add_form(request: HttpRequest, *, group, form: BookingForm, day: dt.date):
+    """A group's booking form alone: loaded into its card, or sent back with its errors."""
     context = {
         "g": {
             "group": group,
-            "form": _booking_form(site=site, group_pk=group.pk, children=_children(site)),
+            "form": form,
+            "picks": _picked(form, day),
             "add_url": reverse("planning:booking_add", args=[group.pk]) + f"?dag={day.isoformat()}",
         },
         "day_iso": day.isoformat(),
-        "urls": {"picker": reverse("planning:child_picker", args=[site.pk])},
+        "urls": {"picker": reverse("planning:child_picker", args=[group.site_id])},
     }
     return render(request, "planning/dayplan.html#add-form", context)
 
@@ -324,8 +324,11 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
     if not request.htmx:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_plan_url(site, day))
-    # 200, not 422: htmx swaps only successful responses, and the form shows the errors.
-    return _render_plan(request, site=site, day=day, forms={group.pk: form}, changed=[group.pk])
+    # Nothing on the plan changed: only the form answers, with the refusal or the errors,
+    # in place of the one sent (the card stays the target of a booking that is made).
+    # 200, not 422: htmx swaps only successful responses.
+    response = _render_add_form(request, group=group, form=form, day=day)
+    return reswap(retarget(response, f"#add-form-{group.pk}"), "outerHTML")
 
 
 def _booking_action(request: HttpRequest, booking_id: int):

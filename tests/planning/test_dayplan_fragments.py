@@ -147,7 +147,7 @@ def test_without_javascript_the_form_opens_in_the_plan(signed_in, site, group):
     assert f'name="g{group.pk}-start" value="08:30"' in card
 
 
-def test_a_refused_booking_keeps_its_form_open_in_the_card(signed_in, site):
+def test_a_refused_booking_answers_with_its_form_alone(signed_in, site):
     day = _day()
     group = GroupFactory(site=site, name="Vlinders", capacity=1, urgent_reserve=0)
     Booking.objects.create(
@@ -158,11 +158,26 @@ def test_a_refused_booking_keeps_its_form_open_in_the_card(signed_in, site):
         end=dt.time(16),
         place_type="occasional",
     )
-    body = _add(signed_in, group, _child(site, "Bo"), day, **HTMX).content.decode()
-    assert '<details class="add-booking" open>' in body
-    assert 'class="alert error refusal"' in body
-    # The sent form stays: opening the card again must not load an empty one over it.
-    assert f'hx-get="{_form_url(group, day)}"' not in body
+    response = _add(signed_in, group, _child(site, "Bo"), day, **HTMX)
+    body = response.content.decode()
+    assert response["HX-Retarget"] == f"#add-form-{group.pk}"
+    assert body.lstrip().startswith('<form method="post"') and body.count("<form ") == 1
+    assert f'id="add-form-{group.pk}"' in body and 'class="alert error refusal"' in body
+    assert "card group" not in body and "plan-summary" not in body
+    assert not Booking.objects.filter(child__first_name="Bo").exists()
+
+
+def test_a_form_with_errors_answers_alone_and_keeps_what_was_typed(signed_in, site, group):
+    day = _day()
+    response = signed_in.post(
+        f"{reverse('planning:booking_add', args=[group.pk])}?dag={day.isoformat()}",
+        {f"g{group.pk}-start": "09:15", f"g{group.pk}-end": "12:00"},
+        headers=HTMX,
+    )
+    body = response.content.decode()
+    assert response["HX-Retarget"] == f"#add-form-{group.pk}"
+    assert 'class="error"' in body and f'name="g{group.pk}-start" value="09:15"' in body
+    assert "card group" not in body
 
 
 def test_another_sites_coordinator_cannot_open_the_booking_form(client, site, group):
