@@ -254,6 +254,48 @@ def main() -> None:
                 return
             raise AssertionError("the booking on a full day was accepted")
 
+        # The same two bookings made on the day plan under htmx: the service and the
+        # answer, the group's card with the totals and the hour strip out of band. The
+        # accepted ones go to the seeded days ahead, one fresh child each, so each card
+        # has a full day's rows; those days are past the overbooking limit already, so
+        # they are booked with a reason.
+        fresh = [
+            Child.objects.create(
+                family=FamilyFactory(site=site),
+                first_name=f"Vers{n}",
+                last_name="Kind",
+                birth_date=dt.date(2025, 1, 1),
+            )
+            for n in range(ROUNDS + 3)
+        ]
+        seeded_days = site.open_days(today + dt.timedelta(days=1), today + dt.timedelta(days=14))
+        posted = iter(enumerate(fresh))
+
+        def post_booking(group, child, day: dt.date, reason: str = "") -> str:
+            url = f"{reverse('planning:booking_add', args=[group.pk])}?dag={day.isoformat()}"
+            response = coordinator.post(
+                url,
+                {
+                    f"g{group.pk}-child": child.pk,
+                    f"g{group.pk}-start": "08:30",
+                    f"g{group.pk}-end": "12:00",
+                    f"g{group.pk}-place_type": "occasional",
+                    f"g{group.pk}-override_reason": reason,
+                },
+                headers={"hx-request": "true"},
+            )
+            assert response.status_code == 200, url
+            return response.content.decode()
+
+        def booking_post() -> None:
+            index, child = next(posted)
+            day = seeded_days[index % len(seeded_days)]
+            body = post_booking(groups[index % len(groups)], child, day, "Opleiding")
+            assert "refusal" not in body and "geboekt" in body
+
+        def booking_post_refused() -> None:
+            assert "refusal" in post_booking(groups[0], extra[0], full_day)
+
         reset_queries()
         for name, call in pages.items():
             queries = count_queries(call)
@@ -265,6 +307,13 @@ def main() -> None:
         queries = count_queries(booking_refused)
         print(f"booking_refused_ms_p50 {p50_ms(booking_refused):.2f}")
         print(f"booking_refused_queries {queries}")
+        for name, call in (
+            ("booking_post", booking_post),
+            ("booking_post_refused", booking_post_refused),
+        ):
+            queries = count_queries(call)
+            print(f"{name}_ms_p50 {p50_ms(call):.2f}")
+            print(f"{name}_queries {queries}")
 
         for name, value in subsidies.run(bench_sites).items():
             print(f"{name} {value:.3f}")

@@ -241,7 +241,7 @@ def bookings_by_group_day(
     bookings = Booking.objects.filter(group__in=groups, date__in=days)
     if children:
         bookings = list(
-            bookings.select_related("child__family", "absence_code").order_by(
+            bookings.select_related("child", "absence_code").order_by(
                 "start", "child__first_name", "pk"
             )
         )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("week/<int:site_id>/", dayplan.week, name="week"),
     path("daglijst/<int:site_id>/", dayplan.day_list, name="day_list"),
     path("leefgroepen/<int:group_id>/boeken/", dayplan.booking_add, name="booking_add"),
+    path(
+        "leefgroepen/<int:group_id>/boeken/formulier/",
+        dayplan.booking_add_form,
+        name="booking_add_form",
+    ),
     path("boekingen/<int:booking_id>/", dayplan.booking_detail, name="booking_detail"),
     path("boekingen/<int:booking_id>/annuleren/", dayplan.booking_cancel, name="booking_cancel"),
     path("boekingen/<int:booking_id>/herstellen/", dayplan.booking_restore, name="booking_restore"),

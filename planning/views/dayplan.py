@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from elief import dates
 from elief.links import url_for_each
@@ -22,6 +23,7 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
+from planning.views.booking_rows import booking_row, row_labels
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -44,13 +46,15 @@ def _plan_url(site: Site, day: dt.date) -> str:
 
 
 def _links(site: Site, day: dt.date) -> dict:
-    """The URLs of a plan's rows, each pattern reversed once (elief.links)."""
+    """The URLs of a plan's rows, each pattern reversed once (elief.links), and the
+    labels of the rows' choices, translated once."""
     dag = f"?dag={day.isoformat()}"
     detail = url_for_each("planning:booking_detail")
     cancel = url_for_each("planning:booking_cancel")
     urgent = url_for_each("planning:booking_urgent")
     move_form = url_for_each("planning:booking_move_form")
     add = url_for_each("planning:booking_add")
+    add_form = url_for_each("planning:booking_add_form")
     return {
         "dag": dag,
         "detail": detail,
@@ -58,46 +62,54 @@ def _links(site: Site, day: dt.date) -> dict:
         "urgent": lambda pk: urgent(pk) + dag,
         "move_form": move_form,
         "add": lambda pk: add(pk) + dag,
+        "add_form": lambda pk: add_form(pk) + dag,
         "restore": lambda pk: reverse("planning:booking_restore", args=[pk]) + dag,
         "picker": reverse("planning:child_picker", args=[site.pk]),
+        "labels": row_labels(),
     }
 
 
-def _prepare_group(
-    group_day,
-    *,
-    site: Site,
-    day: dt.date,
-    links: dict,
-    form: BookingForm | None,
-    flash: dict | None,
-    picks: dict | None,
-    children,
-) -> None:
-    """Attach what a group's card shows besides its figures: the URLs and the form."""
-    for booking in group_day.bookings:
-        booking.detail_url = links["detail"](booking.pk)
-        if booking.outcome == rules.PLANNED:
-            booking.cancel_url = links["cancel"](booking.pk)
-            booking.urgent_url = links["urgent"](booking.pk)
-            booking.move_form_url = links["move_form"](booking.pk)
-    group_day.add_url = links["add"](group_day.group.pk)
-    group_day.form = form or BookingForm(
+def _booking_form(*, site: Site, group_pk: int, children) -> BookingForm:
+    """A group's empty booking form, with the times most bookings have."""
+    return BookingForm(
         children=children,
         site=site,
-        prefix=f"g{group_day.group.pk}",
+        prefix=f"g{group_pk}",
         initial={
             "start": dt.time(8, 30),
             "end": dt.time(16, 30),
             "place_type": PlaceType.OCCASIONAL,
         },
     )
+
+
+def _prepare_group(
+    group_day,
+    *,
+    site: Site,
+    links: dict,
+    flash: dict | None,
+    picks: dict | None,
+    children,
+    open_form: bool = False,
+) -> None:
+    """Attach what a group's card shows besides its figures: the rows, the URLs, and the
+    booking form when it must show at once (searched for without JavaScript, or asked
+    for); otherwise the form comes when opened (booking_add_form)."""
+    group_day.rows = [
+        booking_row(booking, links=links, labels=links["labels"]) for booking in group_day.bookings
+    ]
+    group_day.add_url = links["add"](group_day.group.pk)
+    group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
         flash["undo_url"] = links["restore"](flash["undo"].pk)
     group_day.flash = flash
-    # The picker lists no child until the coordinator searches: a bound form keeps
-    # only the child it was sent with.
-    group_day.picks = picks or _picked(group_day.form, day)
+    group_day.form = group_day.picks = None
+    if picks is None and not open_form:
+        return
+    group_day.form = _booking_form(site=site, group_pk=group_day.group.pk, children=children)
+    # The picker lists no child until the coordinator searches.
+    group_day.picks = picks
 
 
 def _render_plan(
@@ -105,17 +117,17 @@ def _render_plan(
     *,
     site: Site,
     day: dt.date,
-    forms: dict | None = None,
     flash: dict | None = None,
     picks: dict | None = None,
     changed: list[int] | None = None,
+    open_form: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The whole page; for htmx the plan, or after an action on a group only the cards of
     the groups it `changed` (the first in place, the others out of band) and the totals."""
     plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
     children = _children(site)
-    forms, flash, picks = forms or {}, flash or {}, picks or {}
+    flash, picks = flash or {}, picks or {}
     links = _links(site, day)
     shown = plan.groups
     if request.htmx and changed is not None:
@@ -128,12 +140,11 @@ def _render_plan(
         _prepare_group(
             group_day,
             site=site,
-            day=day,
             links=links,
-            form=forms.get(pk),
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
+            open_form=pk == open_form,
         )
         group_day.oob = index > 0
     context = {
@@ -212,7 +223,42 @@ def dayplan(request: HttpRequest, site_id: int | None = None) -> HttpResponse:
             return render(request, "planning/no_site.html")
         return redirect(_plan_url(site, _day(request)))
     site = site_for_user(request.user, site_id)
-    return _render_plan(request, site=site, day=_day(request))
+    # ?boeken=<group>: that group's booking form open, for a browser without JavaScript.
+    open_form = request.GET.get("boeken", "")
+    return _render_plan(
+        request,
+        site=site,
+        day=_day(request),
+        open_form=int(open_form) if open_form.isdigit() else None,
+    )
+
+
+@require_GET
+@coordinator_only
+def booking_add_form(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A group's booking form, loaded into its card when "Add a booking" is opened; without
+    JavaScript, the day plan with that form open."""
+    group = selectors.group_for_user(user=request.user, group_id=group_id)
+    site, day = group.site, _day(request)
+    if not request.htmx:
+        return redirect(f"{_plan_url(site, day)}&boeken={group.pk}#group-{group.pk}")
+    form = _booking_form(site=site, group_pk=group.pk, children=_children(site))
+    return _render_add_form(request, group=group, form=form, day=day)
+
+
+def _render_add_form(request: HttpRequest, *, group, form: BookingForm, day: dt.date):
+    """A group's booking form alone: loaded into its card, or sent back with its errors."""
+    context = {
+        "g": {
+            "group": group,
+            "form": form,
+            "picks": _picked(form, day),
+            "add_url": reverse("planning:booking_add", args=[group.pk]) + f"?dag={day.isoformat()}",
+        },
+        "day_iso": day.isoformat(),
+        "urls": {"picker": reverse("planning:child_picker", args=[group.site_id])},
+    }
+    return render(request, "planning/dayplan.html#add-form", context)
 
 
 def _after_action(
@@ -278,8 +324,11 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
     if not request.htmx:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect(_plan_url(site, day))
-    # 200, not 422: htmx swaps only successful responses, and the form shows the errors.
-    return _render_plan(request, site=site, day=day, forms={group.pk: form}, changed=[group.pk])
+    # Nothing on the plan changed: only the form answers, with the refusal or the errors,
+    # in place of the one sent (the card stays the target of a booking that is made).
+    # 200, not 422: htmx swaps only successful responses.
+    response = _render_add_form(request, group=group, form=form, day=day)
+    return reswap(retarget(response, f"#add-form-{group.pk}"), "outerHTML")
 
 
 def _booking_action(request: HttpRequest, booking_id: int):

@@ -86,6 +86,11 @@ def test_the_page_lists_no_child_before_a_search(signed_in, site, group):
     url = reverse("planning:dayplan_site", args=[site.pk]) + f"?dag={DAY}"
     body = signed_in.get(url).content.decode()
     assert "Yasmine" not in body
+    # The booking form with its picker comes when "Add a booking" is opened.
+    form_url = reverse("planning:booking_add_form", args=[group.pk]) + f"?dag={DAY}"
+    assert f'hx-get="{form_url}"' in body
+    body = signed_in.get(form_url, headers={"hx-request": "true"}).content.decode()
+    assert "<html" not in body and "Yasmine" not in body
     assert 'hx-trigger="input changed delay:300ms, search"' in body
 
 

@@ -74,11 +74,14 @@ def test_a_booking_is_refused_then_booked_anyway_with_a_reason(signed_in, site, 
     response = _add(signed_in, group, _child(site, "Bo"))
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
-    # Only the group's card answers, with the site's totals and hour strip out of band.
-    assert "<html" not in body and 'id="plan"' not in body
-    assert body.lstrip().startswith(f'<section class="card group" id="group-{group.pk}"')
-    assert '<section id="plan-summary"' in body and 'hx-swap-oob="true"' in body
+    # Nothing on the plan changed: only the form answers, in place of the one sent.
+    assert "<html" not in body and 'id="plan"' not in body and "plan-summary" not in body
+    assert body.lstrip().startswith('<form method="post"')
+    assert response["HX-Retarget"] == f"#add-form-{group.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert f'id="add-form-{group.pk}"' in body and 'class="alert error refusal"' in body
     assert "81,0 %" in body  # P(X > 1) with p = 0.9, 0.9: the reserve is still held
+    assert f'name="g{group.pk}-child" value="' in body and " checked" in body  # Bo stays picked
     response = _add(
         signed_in,
         group,
@@ -88,6 +91,11 @@ def test_a_booking_is_refused_then_booked_anyway_with_a_reason(signed_in, site, 
     assert response.status_code == HTTPStatus.OK
     booking = Booking.objects.get(child__first_name="Bo")
     assert booking.override_reason == "Start opleiding VDAB maandag"
+    # Booked: the group's card answers in place, the totals and hour strip out of band.
+    body = response.content.decode()
+    assert "HX-Retarget" not in response
+    assert body.lstrip().startswith(f'<section class="card group" id="group-{group.pk}"')
+    assert '<section id="plan-summary"' in body and 'hx-swap-oob="true"' in body
 
 
 def test_the_page_and_its_partial(signed_in, site, group):
@@ -364,7 +372,8 @@ def test_a_refused_booking_answers_in_a_fixed_number_of_queries(
     group = site.groups.order_by("name").first()
     group.capacity = children
     group.save()
-    with django_assert_num_queries(23):
+    # The form alone answers: no day plan to fetch again.
+    with django_assert_num_queries(16):
         response = _add(signed_in, group, _child(site, "Extra"))
     assert 'class="alert error refusal"' in response.content.decode()
     assert not Booking.objects.filter(child__first_name="Extra").exists()
