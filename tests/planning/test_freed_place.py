@@ -122,6 +122,21 @@ def test_nothing_is_offered_without_a_freed_place_a_free_one_or_on_a_past_day(
     assert _offered(_plan(signed_in, site, past), group) == []
 
 
+def test_a_freed_place_nobody_fits_is_shown_with_the_way_to_the_waiting_list(
+    signed_in, site, group
+):
+    BookingFactory(group=group, date=DAY, outcome="cancelled")
+    _wait(site, "Avond", start=dt.time(16), end=dt.time(19))  # past closing time: no fit
+
+    response = _plan(signed_in, site)
+
+    assert _offered(response, group) == []
+    body = response.content.decode()
+    assert "Vrijgekomen plaats" in body
+    assert "niemand die wacht past op deze dag" in body
+    assert reverse("planning:waiting_list", args=[site.pk]) in body
+
+
 def test_one_tap_books_the_entry_from_the_waiting_list(signed_in, site, group):
     BookingFactory(group=group, date=DAY, outcome="cancelled")
     entry = _wait(site, "Amal", urgent=True)
