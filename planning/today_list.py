@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from elief.links import url_for_each
 from elief.models import Site, User
@@ -84,6 +85,8 @@ class SiteToday:
     page_url: str = ""
     # Bookings still planned, or present without a departure, once the site has closed.
     to_settle: int = 0
+    # The words every row repeats, translated once for the page (see row_labels).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def staff_short(self) -> bool:
@@ -105,6 +108,52 @@ def _status(booking: Booking) -> str:
     if booking.outcome == rules.PRESENT:
         return "present" if booking.left is None else "left"
     return booking.outcome
+
+
+def row_labels() -> dict[str, str]:
+    """The words every row of the list repeats, translated once per page, not per row."""
+    return {
+        "expected": _("Expected"),
+        "settling_in": _("settling in"),
+        "allergies": _("Allergies"),
+        "pickup_and_notes": _("Pick-up and notes"),
+        "pickup": _("Pick-up"),
+        "diet": _("Diet"),
+        "after_closing": _("after closing time: correct the times"),
+        "to_settle": _("to settle"),
+        "absent_more": _("Absent…"),
+        "absence_page": _("Record the absence on a page of its own"),
+    }
+
+
+def _state(booking: Booking, labels: dict[str, str]) -> tuple[str, str]:
+    """What a row says of the child today, and the class of its words."""
+    if booking.status == rules.PLANNED:
+        return labels["expected"], "muted"
+    if booking.status == "present":
+        return _("Here since %(time)s") % {"time": f"{booking.arrived:%H:%M}"}, "here"
+    if booking.status == "left":
+        return _("Was here %(arrived)s–%(left)s") % {
+            "arrived": f"{booking.arrived:%H:%M}",
+            "left": f"{booking.left:%H:%M}",
+        }, ""
+    if booking.status == rules.EXCUSED:
+        code = booking.absence_code
+        return (f"{_('Absent')}: {code.label}" if code else _("Absent")), ""
+    return _("Did not come, did not let us know"), ""
+
+
+def _action(booking: Booking) -> tuple[str, str, str, str]:
+    """A row's main button: what it does, where it posts, its words and its classes.
+
+    Empty for a child who has left: that row has no main button."""
+    if booking.status == "present":
+        return "check-out", booking.check_out_url, _("Picked up"), "tap out"
+    if booking.status == "left":
+        return "", "", "", ""
+    if booking.status == rules.PLANNED:
+        return "check-in", booking.check_in_url, _("Check in"), "tap"
+    return "check-in", booking.check_in_url, _("Came after all: check in"), "tap secondary"
 
 
 def absence_codes(site: Site) -> list[AbsenceCode]:
@@ -171,6 +220,8 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     }
     correct_url = url_for_each("planning:attendance_correct")
     place_labels = {value: str(label) for value, label in PlaceType.choices}
+    labels = row_labels()
+    undo_check_out, undo_check_in = _("Undo check-out"), _("Undo check-in")
     for booking in bookings:
         booking.check_in_url = urls["today_check_in"](booking.pk)
         booking.check_out_url = urls["today_check_out"](booking.pk)
@@ -179,6 +230,13 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         booking.absence_form_url = urls["today_absence_form"](booking.pk)
         booking.correct_url = correct_url(booking.pk)
         booking.status = _status(booking)
+        # The row's words and buttons chosen here, once, rather than by ifs per row.
+        booking.state_text, booking.state_class = _state(booking, labels)
+        booking.action, booking.action_url, booking.action_label, booking.action_class = _action(
+            booking
+        )
+        booking.undo_label = undo_check_out if booking.status == "left" else undo_check_in
+        booking.correctable = booking.status in ("present", "left")
         # Drawn in every row: formatted once here rather than by a filter per row.
         booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
         booking.place_label = place_labels[booking.place_type]
@@ -223,6 +281,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         bookings={booking.pk: booking for booking in bookings},
         page_url=page_url(site),
         to_settle=sum(1 for booking in bookings if booking.to_settle),
+        labels=labels,
     )
 
 
