@@ -32,11 +32,90 @@ def page_url(site: Site, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# What a row of the list reads of a booking, its child and its reason of absence.
+ROW_FIELDS = (
+    "pk",
+    "group_id",
+    "start",
+    "end",
+    "place_type",
+    "outcome",
+    "arrived",
+    "left",
+    "settling_in",
+    "version",
+    "absence_code__label",
+    "child__first_name",
+    "child__last_name",
+    "child__allergies",
+    "child__diet",
+    "child__pickup_persons",
+    "child__staff_notes",
+)
+
+
+@dataclass(slots=True)
+class ChildOfRow:
+    first_name: str
+    last_name: str
+    allergies: str
+    diet: str
+    pickup_persons: str
+    staff_notes: str
+
+
+@dataclass(slots=True)
+class RowToday:
+    """A booking as a row of the list draws it, read as plain values: a model instance
+    per row (and per child) cost more than the page needs. site_today sets the rest once:
+    the row's words, buttons and links."""
+
+    pk: int
+    group_id: int
+    start: dt.time
+    end: dt.time
+    place_type: str
+    outcome: str
+    arrived: dt.time | None
+    left: dt.time | None
+    settling_in: bool
+    version: int
+    absence_label: str | None
+    child: ChildOfRow
+    status: str = ""
+    times: str = ""
+    place_label: str = ""
+    state_text: str = ""
+    state_class: str = ""
+    action: str = ""
+    action_url: str = ""
+    action_label: str = ""
+    action_class: str = ""
+    undo_label: str = ""
+    can_undo: bool = False
+    correctable: bool = False
+    to_settle: bool = False
+    after_closing: bool = False
+    check_in_url: str = ""
+    check_out_url: str = ""
+    undo_url: str = ""
+    absence_url: str = ""
+    absence_form_url: str = ""
+    correct_url: str = ""
+    # Set by the view that answers a tap: why the tap was refused.
+    error: str = ""
+
+    @classmethod
+    def of(cls, values: tuple) -> "RowToday":
+        *booking, first_name, last_name, allergies, diet, pickup, notes = values
+        return cls(*booking, ChildOfRow(first_name, last_name, allergies, diet, pickup, notes))
+
+
 @dataclass
 class GroupToday:
     group: Group
-    live: list[Booking]
-    absent: list[Booking]
+    live: list[RowToday]
+    absent: list[RowToday]
     present_now: int
     to_come: int
     staff_needed: int
@@ -81,7 +160,7 @@ class SiteToday:
     staff_needed: int = 0
     staff_on_shift: int = 0
     interns_on_shift: int = 0
-    bookings: dict[int, Booking] = field(default_factory=dict)
+    bookings: dict[int, RowToday] = field(default_factory=dict)
     page_url: str = ""
     # Bookings still planned, or present without a departure, once the site has closed.
     to_settle: int = 0
@@ -92,19 +171,19 @@ class SiteToday:
     def staff_short(self) -> bool:
         return self.staff_on_shift < self.staff_needed
 
-    def group_of(self, booking: Booking) -> GroupToday:
+    def group_of(self, booking: Booking | RowToday) -> GroupToday:
         return next(g for g in self.groups if g.group.pk == booking.group_id)
 
 
-def is_here(booking: Booking) -> bool:
+def is_here(booking: Booking | RowToday) -> bool:
     return booking.outcome == rules.PRESENT and booking.left is None
 
 
-def is_absent(booking: Booking) -> bool:
+def is_absent(booking: Booking | RowToday) -> bool:
     return booking.outcome in (rules.EXCUSED, rules.NO_SHOW)
 
 
-def _status(booking: Booking) -> str:
+def _status(booking: RowToday) -> str:
     if booking.outcome == rules.PRESENT:
         return "present" if booking.left is None else "left"
     return booking.outcome
@@ -126,7 +205,7 @@ def row_labels() -> dict[str, str]:
     }
 
 
-def _state(booking: Booking, labels: dict[str, str]) -> tuple[str, str]:
+def _state(booking: RowToday, labels: dict[str, str]) -> tuple[str, str]:
     """What a row says of the child today, and the class of its words."""
     if booking.status == rules.PLANNED:
         return labels["expected"], "muted"
@@ -138,12 +217,12 @@ def _state(booking: Booking, labels: dict[str, str]) -> tuple[str, str]:
             "left": f"{booking.left:%H:%M}",
         }, ""
     if booking.status == rules.EXCUSED:
-        code = booking.absence_code
-        return (f"{_('Absent')}: {code.label}" if code else _("Absent")), ""
+        label = booking.absence_label
+        return (f"{_('Absent')}: {label}" if label is not None else _("Absent")), ""
     return _("Did not come, did not let us know"), ""
 
 
-def _action(booking: Booking) -> tuple[str, str, str, str]:
+def _action(booking: RowToday) -> tuple[str, str, str, str]:
     """A row's main button: what it does, where it posts, its words and its classes.
 
     Empty for a child who has left: that row has no main button."""
@@ -187,12 +266,13 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     site_settings = site.settings_on(day)
     closed_reason = site.closed_reason(day)
     groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__site=site, date=day)
+    bookings = [
+        RowToday.of(values)
+        for values in Booking.objects.filter(group__site=site, date=day)
         .exclude(outcome=rules.CANCELLED)
-        .select_related("child", "absence_code")
         .order_by("start", "child__first_name", "child__last_name", "pk")
-    )
+        .values_list(*ROW_FIELDS)
+    ]
     shifts = [
         shift
         for shift in Shift.objects.filter(staff_member__site=site, date=day).select_related(
@@ -207,7 +287,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
 
     undoable = _undoable(bookings, now)
     settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
-    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
+    by_group: dict[int, list[RowToday]] = {group.pk: [] for group in groups}
     urls = {
         name: url_for_each(f"planning:{name}")
         for name in (
@@ -285,7 +365,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     )
 
 
-def _undoable(bookings: list[Booking], now: dt.datetime) -> set[int]:
+def _undoable(bookings: list[RowToday], now: dt.datetime) -> set[int]:
     """The bookings whose last change is a check-in or out that may still be undone."""
     recent = BookingChange.objects.filter(
         booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
