@@ -102,6 +102,7 @@ class RowToday:
     absence_url: str = ""
     absence_form_url: str = ""
     correct_url: str = ""
+    correct_form_url: str = ""
     # Set by the view that answers a tap: why the tap was refused.
     error: str = ""
 
@@ -202,6 +203,8 @@ def row_labels() -> dict[str, str]:
         "to_settle": _("to settle"),
         "absent_more": _("Absent…"),
         "absence_page": _("Record the absence on a page of its own"),
+        "correct": _("Correct the times"),
+        "correct_page": _("Correct the times on a page of its own"),
     }
 
 
@@ -296,6 +299,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
             "today_undo",
             "today_absence",
             "today_absence_form",
+            "today_correct_form",
         )
     }
     correct_url = url_for_each("planning:attendance_correct")
@@ -309,6 +313,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         booking.absence_url = urls["today_absence"](booking.pk)
         booking.absence_form_url = urls["today_absence_form"](booking.pk)
         booking.correct_url = correct_url(booking.pk)
+        booking.correct_form_url = urls["today_correct_form"](booking.pk)
         booking.status = _status(booking)
         # The row's words and buttons chosen here, once, rather than by ifs per row.
         booking.state_text, booking.state_class = _state(booking, labels)
