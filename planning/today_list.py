@@ -276,17 +276,16 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         .order_by("start", "child__first_name", "child__last_name", "pk")
         .values_list(*ROW_FIELDS)
     ]
-    shifts = [
-        shift
-        for shift in Shift.objects.filter(staff_member__site=site, date=day).select_related(
-            "staff_member"
-        )
-        if shift.start <= now.time() < shift.end
-    ]
+    # The shifts going on now, as (group id, counts in the ratio): all the counts read.
+    shifts = list(
+        Shift.objects.filter(
+            staff_member__site=site, date=day, start__lte=now.time(), end__gt=now.time()
+        ).values_list("group_id", "staff_member__counts_in_ratio")
+    )
     ratio = site_settings.ratio
-    counted = [shift for shift in shifts if shift.staff_member.counts_in_ratio]
+    counted = [group_id for group_id, counts in shifts if counts]
     # Staff on a shift without a group work for the whole site: every group may count on them.
-    floating = sum(1 for shift in counted if shift.group_id is None)
+    floating = counted.count(None)
 
     undoable = _undoable(bookings, now)
     settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
@@ -346,7 +345,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
                 present_now=present_now,
                 to_come=sum(1 for b in mine if b.outcome == rules.PLANNED),
                 staff_needed=rules.staff_needed(present_now, ratio),
-                staff_on_shift=floating + sum(1 for shift in counted if shift.group_id == group.pk),
+                staff_on_shift=floating + counted.count(group.pk),
                 urgent_url=urgent_url(group.pk),
             )
         )
@@ -375,11 +374,11 @@ def _undoable(bookings: list[RowToday], now: dt.datetime) -> set[int]:
     recent = BookingChange.objects.filter(
         booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
     ).order_by("booking_id", "-at", "-pk")
-    last: dict[int, BookingChange] = {}
-    for change in recent.only("booking_id", "action", "at"):
-        last.setdefault(change.booking_id, change)
+    last: dict[int, tuple[str, dt.datetime]] = {}
+    for booking_id, action, at in recent.values_list("booking_id", "action", "at"):
+        last.setdefault(booking_id, (action, at))
     return {
         booking_id
-        for booking_id, change in last.items()
-        if rules.can_undo(action=change.action, at=change.at, now=now)
+        for booking_id, (action, at) in last.items()
+        if rules.can_undo(action=action, at=at, now=now)
     }
