@@ -3,9 +3,10 @@
 One page (`today.html`) with its partials: a tap on a child's row posts to a small view that
 answers with that row and, out of band, the fresh counts of its group and site (or with the
 whole group when the row moves between the expected and the absent children). A row's
-reasons of absence and a group's urgent form come when opened. Without JavaScript the same
-forms post normally and redirect back to the page, and the forms that come when opened
-have a page of their own. What the page reads is planning.today_list.
+reasons of absence, a row's correction of its times and a group's urgent form come when
+opened. Without JavaScript the same forms post normally and redirect back to the page, and
+the forms that come when opened have a page of their own. What the page reads is
+planning.today_list.
 """
 
 import datetime as dt
