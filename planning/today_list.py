@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from elief.links import url_for_each
 from elief.models import Site, User
@@ -31,11 +32,91 @@ def page_url(site: Site, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# What a row of the list reads of a booking, its child and its reason of absence.
+ROW_FIELDS = (
+    "pk",
+    "group_id",
+    "start",
+    "end",
+    "place_type",
+    "outcome",
+    "arrived",
+    "left",
+    "settling_in",
+    "version",
+    "absence_code__label",
+    "child__first_name",
+    "child__last_name",
+    "child__allergies",
+    "child__diet",
+    "child__pickup_persons",
+    "child__staff_notes",
+)
+
+
+@dataclass(slots=True)
+class ChildOfRow:
+    first_name: str
+    last_name: str
+    allergies: str
+    diet: str
+    pickup_persons: str
+    staff_notes: str
+
+
+@dataclass(slots=True)
+class RowToday:
+    """A booking as a row of the list draws it, read as plain values: a model instance
+    per row (and per child) cost more than the page needs. site_today sets the rest once:
+    the row's words, buttons and links."""
+
+    pk: int
+    group_id: int
+    start: dt.time
+    end: dt.time
+    place_type: str
+    outcome: str
+    arrived: dt.time | None
+    left: dt.time | None
+    settling_in: bool
+    version: int
+    absence_label: str | None
+    child: ChildOfRow
+    status: str = ""
+    times: str = ""
+    place_label: str = ""
+    state_text: str = ""
+    state_class: str = ""
+    action: str = ""
+    action_url: str = ""
+    action_label: str = ""
+    action_class: str = ""
+    undo_label: str = ""
+    can_undo: bool = False
+    correctable: bool = False
+    to_settle: bool = False
+    after_closing: bool = False
+    check_in_url: str = ""
+    check_out_url: str = ""
+    undo_url: str = ""
+    absence_url: str = ""
+    absence_form_url: str = ""
+    correct_url: str = ""
+    correct_form_url: str = ""
+    # Set by the view that answers a tap: why the tap was refused.
+    error: str = ""
+
+    @classmethod
+    def of(cls, values: tuple) -> "RowToday":
+        *booking, first_name, last_name, allergies, diet, pickup, notes = values
+        return cls(*booking, ChildOfRow(first_name, last_name, allergies, diet, pickup, notes))
+
+
 @dataclass
 class GroupToday:
     group: Group
-    live: list[Booking]
-    absent: list[Booking]
+    live: list[RowToday]
+    absent: list[RowToday]
     present_now: int
     to_come: int
     staff_needed: int
@@ -80,31 +161,81 @@ class SiteToday:
     staff_needed: int = 0
     staff_on_shift: int = 0
     interns_on_shift: int = 0
-    bookings: dict[int, Booking] = field(default_factory=dict)
+    bookings: dict[int, RowToday] = field(default_factory=dict)
     page_url: str = ""
     # Bookings still planned, or present without a departure, once the site has closed.
     to_settle: int = 0
+    # The words every row repeats, translated once for the page (see row_labels).
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def staff_short(self) -> bool:
         return self.staff_on_shift < self.staff_needed
 
-    def group_of(self, booking: Booking) -> GroupToday:
+    def group_of(self, booking: Booking | RowToday) -> GroupToday:
         return next(g for g in self.groups if g.group.pk == booking.group_id)
 
 
-def is_here(booking: Booking) -> bool:
+def is_here(booking: Booking | RowToday) -> bool:
     return booking.outcome == rules.PRESENT and booking.left is None
 
 
-def is_absent(booking: Booking) -> bool:
+def is_absent(booking: Booking | RowToday) -> bool:
     return booking.outcome in (rules.EXCUSED, rules.NO_SHOW)
 
 
-def _status(booking: Booking) -> str:
+def _status(booking: RowToday) -> str:
     if booking.outcome == rules.PRESENT:
         return "present" if booking.left is None else "left"
     return booking.outcome
+
+
+def row_labels() -> dict[str, str]:
+    """The words every row of the list repeats, translated once per page, not per row."""
+    return {
+        "expected": _("Expected"),
+        "settling_in": _("settling in"),
+        "allergies": _("Allergies"),
+        "pickup_and_notes": _("Pick-up and notes"),
+        "pickup": _("Pick-up"),
+        "diet": _("Diet"),
+        "after_closing": _("after closing time: correct the times"),
+        "to_settle": _("to settle"),
+        "absent_more": _("Absent…"),
+        "absence_page": _("Record the absence on a page of its own"),
+        "correct": _("Correct the times"),
+        "correct_page": _("Correct the times on a page of its own"),
+    }
+
+
+def _state(booking: RowToday, labels: dict[str, str]) -> tuple[str, str]:
+    """What a row says of the child today, and the class of its words."""
+    if booking.status == rules.PLANNED:
+        return labels["expected"], "muted"
+    if booking.status == "present":
+        return _("Here since %(time)s") % {"time": f"{booking.arrived:%H:%M}"}, "here"
+    if booking.status == "left":
+        return _("Was here %(arrived)s–%(left)s") % {
+            "arrived": f"{booking.arrived:%H:%M}",
+            "left": f"{booking.left:%H:%M}",
+        }, ""
+    if booking.status == rules.EXCUSED:
+        label = booking.absence_label
+        return (f"{_('Absent')}: {label}" if label is not None else _("Absent")), ""
+    return _("Did not come, did not let us know"), ""
+
+
+def _action(booking: RowToday) -> tuple[str, str, str, str]:
+    """A row's main button: what it does, where it posts, its words and its classes.
+
+    Empty for a child who has left: that row has no main button."""
+    if booking.status == "present":
+        return "check-out", booking.check_out_url, _("Picked up"), "tap out"
+    if booking.status == "left":
+        return "", "", "", ""
+    if booking.status == rules.PLANNED:
+        return "check-in", booking.check_in_url, _("Check in"), "tap"
+    return "check-in", booking.check_in_url, _("Came after all: check in"), "tap secondary"
 
 
 def absence_codes(site: Site) -> list[AbsenceCode]:
@@ -138,27 +269,27 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     site_settings = site.settings_on(day)
     closed_reason = site.closed_reason(day)
     groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
-    bookings = list(
-        Booking.objects.filter(group__site=site, date=day)
+    bookings = [
+        RowToday.of(values)
+        for values in Booking.objects.filter(group__site=site, date=day)
         .exclude(outcome=rules.CANCELLED)
-        .select_related("child", "absence_code")
         .order_by("start", "child__first_name", "child__last_name", "pk")
-    )
-    shifts = [
-        shift
-        for shift in Shift.objects.filter(staff_member__site=site, date=day).select_related(
-            "staff_member"
-        )
-        if shift.start <= now.time() < shift.end
+        .values_list(*ROW_FIELDS)
     ]
+    # The shifts going on now, as (group id, counts in the ratio): all the counts read.
+    shifts = list(
+        Shift.objects.filter(
+            staff_member__site=site, date=day, start__lte=now.time(), end__gt=now.time()
+        ).values_list("group_id", "staff_member__counts_in_ratio")
+    )
     ratio = site_settings.ratio
-    counted = [shift for shift in shifts if shift.staff_member.counts_in_ratio]
+    counted = [group_id for group_id, counts in shifts if counts]
     # Staff on a shift without a group work for the whole site: every group may count on them.
-    floating = sum(1 for shift in counted if shift.group_id is None)
+    floating = counted.count(None)
 
     undoable = _undoable(bookings, now)
     settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
-    by_group: dict[int, list[Booking]] = {group.pk: [] for group in groups}
+    by_group: dict[int, list[RowToday]] = {group.pk: [] for group in groups}
     urls = {
         name: url_for_each(f"planning:{name}")
         for name in (
@@ -167,10 +298,13 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
             "today_undo",
             "today_absence",
             "today_absence_form",
+            "today_correct_form",
         )
     }
     correct_url = url_for_each("planning:attendance_correct")
     place_labels = {value: str(label) for value, label in PlaceType.choices}
+    labels = row_labels()
+    undo_check_out, undo_check_in = _("Undo check-out"), _("Undo check-in")
     for booking in bookings:
         booking.check_in_url = urls["today_check_in"](booking.pk)
         booking.check_out_url = urls["today_check_out"](booking.pk)
@@ -178,7 +312,15 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         booking.absence_url = urls["today_absence"](booking.pk)
         booking.absence_form_url = urls["today_absence_form"](booking.pk)
         booking.correct_url = correct_url(booking.pk)
+        booking.correct_form_url = urls["today_correct_form"](booking.pk)
         booking.status = _status(booking)
+        # The row's words and buttons chosen here, once, rather than by ifs per row.
+        booking.state_text, booking.state_class = _state(booking, labels)
+        booking.action, booking.action_url, booking.action_label, booking.action_class = _action(
+            booking
+        )
+        booking.undo_label = undo_check_out if booking.status == "left" else undo_check_in
+        booking.correctable = booking.status in ("present", "left")
         # Drawn in every row: formatted once here rather than by a filter per row.
         booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
         booking.place_label = place_labels[booking.place_type]
@@ -203,7 +345,7 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
                 present_now=present_now,
                 to_come=sum(1 for b in mine if b.outcome == rules.PLANNED),
                 staff_needed=rules.staff_needed(present_now, ratio),
-                staff_on_shift=floating + sum(1 for shift in counted if shift.group_id == group.pk),
+                staff_on_shift=floating + counted.count(group.pk),
                 urgent_url=urgent_url(group.pk),
             )
         )
@@ -223,19 +365,20 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         bookings={booking.pk: booking for booking in bookings},
         page_url=page_url(site),
         to_settle=sum(1 for booking in bookings if booking.to_settle),
+        labels=labels,
     )
 
 
-def _undoable(bookings: list[Booking], now: dt.datetime) -> set[int]:
+def _undoable(bookings: list[RowToday], now: dt.datetime) -> set[int]:
     """The bookings whose last change is a check-in or out that may still be undone."""
     recent = BookingChange.objects.filter(
         booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
     ).order_by("booking_id", "-at", "-pk")
-    last: dict[int, BookingChange] = {}
-    for change in recent.only("booking_id", "action", "at"):
-        last.setdefault(change.booking_id, change)
+    last: dict[int, tuple[str, dt.datetime]] = {}
+    for booking_id, action, at in recent.values_list("booking_id", "action", "at"):
+        last.setdefault(booking_id, (action, at))
     return {
         booking_id
-        for booking_id, change in last.items()
-        if rules.can_undo(action=change.action, at=change.at, now=now)
+        for booking_id, (action, at) in last.items()
+        if rules.can_undo(action=action, at=at, now=now)
     }

@@ -40,6 +40,11 @@ urlpatterns = [
         name="today_absence_form",
     ),
     path("vandaag/boeking/<int:booking_id>/ongedaan/", today.undo, name="today_undo"),
+    path(
+        "vandaag/boeking/<int:booking_id>/verbeteren/",
+        today.correct_form,
+        name="today_correct_form",
+    ),
     # Correcting attendance and settling a day
     path(
         "boekingen/<int:booking_id>/aanwezigheid/",

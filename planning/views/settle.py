@@ -126,7 +126,10 @@ def settle_booking(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 def _back(request: HttpRequest, booking: Booking) -> str:
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path of this site only: redirect() would take any other word for a view's name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return target
     if _is_coordinator(request):
         return reverse("planning:booking_detail", args=[booking.pk])

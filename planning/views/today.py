@@ -3,9 +3,10 @@
 One page (`today.html`) with its partials: a tap on a child's row posts to a small view that
 answers with that row and, out of band, the fresh counts of its group and site (or with the
 whole group when the row moves between the expected and the absent children). A row's
-reasons of absence and a group's urgent form come when opened. Without JavaScript the same
-forms post normally and redirect back to the page, and the forms that come when opened
-have a page of their own. What the page reads is planning.today_list.
+reasons of absence, a row's correction of its times and a group's urgent form come when
+opened. Without JavaScript the same forms post normally and redirect back to the page, and
+the forms that come when opened have a page of their own. What the page reads is
+planning.today_list.
 """
 
 import datetime as dt
@@ -41,6 +42,7 @@ from planning.today_list import (
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
 TEMPLATE = "planning/today.html"
+CORRECT_FORM = "planning/_attendance_correct_form.html"
 NO_SHOW = "no_show"
 
 
@@ -345,6 +347,21 @@ def absence_form(request: HttpRequest, booking_id: int) -> HttpResponse:
     return _form_page(
         request, site=site, title=title, fragment=f"{TEMPLATE}#absence-form", context=context
     )
+
+
+@require_GET
+@staff_or_coordinator
+def correct_form(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The form that corrects a row's times, loaded when its "Correct the times" is opened
+    (a list of many rows draws no form per row); without JavaScript, on a page of its own.
+    It posts to the correction of the booking's page and comes back to the list."""
+    booking = _booking_of_today(request, booking_id)
+    site = booking.group.site
+    context = {"booking": booking, "next": page_url(site)}
+    if request.htmx:
+        return render(request, CORRECT_FORM, context)
+    title = _("Correct the times of %(name)s") % {"name": booking.child.first_name}
+    return _form_page(request, site=site, title=title, fragment=CORRECT_FORM, context=context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -348,6 +348,21 @@ def test_the_correction_form_posts_and_lands_on_the_booking(client, coordinator,
     assert booking.left == dt.time(16, 5)
 
 
+@pytest.mark.parametrize("next_", ["-1", "planning:today", "https://elders.example/", "//x"])
+def test_the_correction_goes_back_to_a_path_of_this_site_only(client, coordinator, group, next_):
+    booking = _booking(
+        group, _yesterday(), outcome=rules.PRESENT, arrived=dt.time(8, 0), left=dt.time(8, 1)
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("planning:attendance_correct", args=[booking.pk]),
+        {"version": booking.version, "arrived": "08:00", "left": "16:05", "reason": "tik"}
+        | {"next": next_},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == reverse("planning:booking_detail", args=[booking.pk])
+
+
 def test_the_settle_page_lists_and_settles_in_one_tap(client, coordinator, group, site):
     day = _yesterday()
     booking = _booking(group, day)

@@ -191,3 +191,29 @@ def test_the_reasons_of_absence_and_the_urgent_form_come_when_opened(
     # The site's children not booked today: none here, so only the prompt.
     expect(picker.locator("option")).to_have_count(1)
     assert page.evaluate("window.todayMarker") == "still here"
+
+
+def test_the_correction_of_a_childs_times_comes_when_opened(live_server, page, day_with_children):
+    site = day_with_children.group.site
+    adam = Booking.objects.get(child__first_name="Adam")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.fill("#id_username", "fatima")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}{reverse('planning:today_site', args=[site.pk])}")
+    page.screenshot(path="test-results/today-list.png", full_page=True)
+    row = page.locator(f"#booking-{adam.pk}")
+    expect(row.locator("input[name=reason]")).to_have_count(0)  # not drawn before it is opened
+    row.locator("[data-attendance-correct] > summary").click()
+    arrived = row.locator(f"#arrived-{adam.pk}")
+    expect(arrived).to_have_value("07:50")
+    arrived.fill("07:40")
+    row.locator(f"#reason-{adam.pk}").fill("Te laat getikt")
+    page.screenshot(path="test-results/today-correct.png")
+    row.locator("[data-action=correct]").click()
+    # Back on the list, the row with its corrected time.
+    expect(page.locator(f"#booking-{adam.pk} .state")).to_contain_text("Hier sinds 07:40")
+    assert Booking.objects.get(pk=adam.pk).arrived == dt.time(7, 40)

@@ -1,6 +1,7 @@
-"""The forms of today's list that come when opened: a row's reasons of absence and a
-group's urgent child. Loaded into the list with htmx, on a page of their own without
-JavaScript; scoped like the list; a fixed number of queries whatever the children."""
+"""The forms of today's list that come when opened: a row's reasons of absence, a row's
+correction of its times and a group's urgent child. Loaded into the list with htmx, on a
+page of their own without JavaScript; scoped like the list; a fixed number of queries
+whatever the children."""
 
 import datetime as dt
 from http import HTTPStatus
@@ -65,6 +66,11 @@ def _booking(group, first_name, day, **fields):
 
 def _absence_form(client, booking, *, htmx=True):
     url = reverse("planning:today_absence_form", args=[booking.pk])
+    return client.get(url, headers=HTMX if htmx else {})
+
+
+def _correct_form(client, booking, *, htmx=True):
+    url = reverse("planning:today_correct_form", args=[booking.pk])
     return client.get(url, headers=HTMX if htmx else {})
 
 
@@ -167,6 +173,86 @@ def test_the_reasons_take_the_same_queries_whatever_the_children(
     # session, user, the booking (with its child, group and site), the site's codes.
     with django_assert_num_queries(4):
         _absence_form(staff_client, bookings[-1])
+
+
+# The correction of a row's times
+
+
+def test_the_list_links_each_row_with_times_to_its_correction(staff_client, site, group, today):
+    here = _booking(group, "Bo", today, outcome="present", arrived=dt.time(8))
+    left = _booking(group, "Cas", today, outcome="present", arrived=dt.time(8), left=dt.time(9))
+    expected = _booking(group, "Amal", today)
+    content = staff_client.get(reverse("planning:today_site", args=[site.pk])).content.decode()
+    for booking in (here, left):
+        url = reverse("planning:today_correct_form", args=[booking.pk])
+        row = content.split(f'id="booking-{booking.pk}"')[1].split("</article>")[0]
+        # Loaded when opened, with a link to the same form for a tablet without JavaScript.
+        assert f'hx-get="{url}"' in row and f'href="{url}"' in row
+        assert "data-attendance-correct" in row
+    assert 'data-action="correct"' not in content and 'name="reason"' not in content
+    row = content.split(f'id="booking-{expected.pk}"')[1].split("</article>")[0]
+    assert "data-attendance-correct" not in row
+
+
+def test_the_correction_form_comes_with_the_rows_times(staff_client, site, group, today):
+    booking = _booking(group, "Bo", today, outcome="present", arrived=dt.time(8, 5))
+    response = _correct_form(staff_client, booking)
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK and "<html" not in content
+    assert content.lstrip().startswith('<form method="post"')
+    correct = reverse("planning:attendance_correct", args=[booking.pk])
+    assert f'action="{correct}"' in content
+    assert f'name="version" value="{booking.version}"' in content
+    assert f'id="arrived-{booking.pk}" type="time" name="arrived" value="08:05"' in content
+    # The correction comes back to the list, not to the booking's page.
+    list_url = reverse("planning:today_site", args=[site.pk])
+    assert f'name="next" value="{list_url}"' in content
+
+
+def test_the_correction_on_a_page_of_its_own_without_javascript(staff_client, site, group, today):
+    booking = _booking(group, "Bo", today, outcome="present", arrived=dt.time(8))
+    response = _correct_form(staff_client, booking, htmx=False)
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK and "<html" in content
+    assert "Uren van Bo verbeteren" in content
+    list_url = reverse("planning:today_site", args=[site.pk])
+    response = staff_client.post(
+        reverse("planning:attendance_correct", args=[booking.pk]),
+        {
+            "version": booking.version,
+            "arrived": "08:10",
+            "left": "",
+            "reason": "Te vroeg getikt",
+            "next": list_url,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND and response.url == list_url
+    assert Booking.objects.get(pk=booking.pk).arrived == dt.time(8, 10)
+
+
+def test_the_correction_of_another_sites_or_days_booking_is_not_found(client, site, group, today):
+    booking = _booking(group, "Bo", today, outcome="present", arrived=dt.time(8))
+    other_day = _booking(group, "Cas", today - dt.timedelta(days=1), outcome="present")
+    client.force_login(UserFactory(role=Role.STAFF, sites=[site]))
+    assert _correct_form(client, other_day).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(UserFactory(role=Role.STAFF, sites=[SiteFactory(name="Elief Noord")]))
+    assert _correct_form(client, booking).status_code == HTTPStatus.NOT_FOUND
+    assert _correct_form(client, booking, htmx=False).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(UserFactory(role=Role.BOARD))
+    assert _correct_form(client, booking).status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize("children", [2, 12])
+def test_the_correction_takes_the_same_queries_whatever_the_children(
+    staff_client, site, group, today, children, django_assert_num_queries
+):
+    bookings = [
+        _booking(group, f"Kind{n}", today, outcome="present", arrived=dt.time(8))
+        for n in range(children)
+    ]
+    # session, user, the booking (with its child, group and site).
+    with django_assert_num_queries(3):
+        _correct_form(staff_client, bookings[-1])
 
 
 # The urgent child
