@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elief.models import Role, SiteSettings
+from elief.models import ClosingDay, Role, SiteSettings
 from planning import selectors
 from planning.models import Booking
 from tests.factories import ChildFactory, FamilyFactory, GroupFactory, SiteFactory, UserFactory
@@ -142,6 +142,20 @@ def test_the_week_shows_the_figures_and_no_names(client, site, groups, coordinat
     rows = response.context["rows"]
     first = rows[0]["days"][0]
     assert f"<strong>{first.booked}</strong>/{first.capacity}" in content
+
+
+def test_the_week_marks_the_sites_closing_days(client, site, groups, coordinator, monday):
+    wednesday = monday + dt.timedelta(days=2)
+    ClosingDay.objects.create(site=site, date=wednesday, reason="Teamdag")
+    client.force_login(coordinator)
+    response = client.get(reverse("planning:week", args=[site.pk]) + f"?dag={monday}")
+    content = response.content.decode()
+    # The site's own day, and any public holiday of that week (Christmas, say), are marked.
+    closed = site.closing_dates(monday, monday + dt.timedelta(days=4))
+    assert wednesday in closed
+    assert content.count("data-closed>gesloten<") == len(closed)
+    header = content[content.index(f"?dag={wednesday}") :]
+    assert header.index("data-closed") < header.index("</th>")
 
 
 def test_another_sites_coordinator_gets_no_week(client, site, groups, monday):
