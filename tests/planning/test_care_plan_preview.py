@@ -70,7 +70,9 @@ def test_removing_friday_previews_then_cancels_the_plan_fridays(
     client, coordinator, plan, child, group
 ):
     fridays = _fridays(child, outcome="planned")
-    assert len(fridays) >= 3  # four weeks ahead, less a public holiday on a Friday
+    # Four weeks ahead, less public holidays on a Friday (Christmas and New Year's Day both
+    # fall on one in 2026): one booked by hand and at least one of the plan's own.
+    assert len(fridays) >= 2
     # The coordinator booked one Friday by hand for this plan: not the plan's own.
     by_hand = child.bookings.get(date=fridays[0])
     Booking.objects.filter(pk=by_hand.pk).update(origin="manual")
