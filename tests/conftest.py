@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from elief import calendar
 from elief.models import Role
 from tests.factories import GroupFactory, SiteFactory, UserFactory
 
@@ -63,6 +64,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 # The shared fixtures: a site, its group and its coordinator. A test file that needs them
 # otherwise (other opening days, a smaller group) defines its own, which takes precedence.
+
+
+@pytest.fixture
+def no_public_holidays(monkeypatch) -> None:
+    """No Belgian public holiday on any day: for tests about a feature of "today and the
+    coming days", which would otherwise find the site closed when run on 1 January."""
+    monkeypatch.setattr(calendar, "_belgian_holidays", lambda year: {})
 
 
 @pytest.fixture

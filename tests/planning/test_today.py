@@ -437,11 +437,14 @@ def test_checking_in_again_undoes_an_absence(staff_client, site, group, today):
 
 
 @pytest.fixture
-def all_day_site(site):
-    # Open around the clock, so "from now on" lies within the opening hours at any hour
-    # the tests run.
+def all_day_site(site, monkeypatch):
+    # Open around the clock, and the clock at ten in the morning of the day the test runs:
+    # "from now on" then lies within the opening hours whatever the hour, also in the last
+    # quarter before midnight, when an urgent stay from now until 23:59 would be empty.
     site.opens, site.closes = dt.time(0, 0), dt.time(23, 59)
     site.save()
+    ten = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10)))
+    monkeypatch.setattr(timezone, "now", lambda: ten)
     return site
 
 
