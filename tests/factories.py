@@ -1,7 +1,9 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
+from elief.calendar import public_holidays
 from elief.models import Organisation, Role, Site, SiteSettings, User
 from planning.models import Group
 
@@ -237,3 +239,12 @@ class PlaceAssignmentFactory(factory.django.DjangoModelFactory):
     place_type = "occasional"
     valid_from = dt.date(2026, 1, 1)
     places = 6
+
+
+def weekday_ahead(days: int) -> dt.date:
+    """The first weekday that is no Belgian public holiday, `days` or more from today: a day
+    the factories' sites (open Monday to Friday) are open."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    while day.isoweekday() > 5 or public_holidays(day, day):
+        day += dt.timedelta(days=1)
+    return day

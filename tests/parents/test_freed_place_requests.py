@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elief.calendar import public_holidays
 from elief.models import Role
 from parents.freed import freed_place_requests
 from parents.models import ParentRequest
@@ -22,21 +21,15 @@ from tests.factories import (
     GroupFactory,
     SiteFactory,
     UserFactory,
+    weekday_ahead,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def _open_day_ahead(days: int) -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=days)
-    while day.isoweekday() > 5 or public_holidays(day, day):
-        day += dt.timedelta(days=1)
-    return day
-
-
 @pytest.fixture
 def day():
-    return _open_day_ahead(10)
+    return weekday_ahead(10)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elief.calendar import public_holidays
 from elief.models import Role
 from planning.models import Booking, Origin, WaitingListEntry
 from tests.factories import (
@@ -19,19 +18,13 @@ from tests.factories import (
     GroupFactory,
     SiteFactory,
     UserFactory,
+    weekday_ahead,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def _open_day_ahead(days: int) -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=days)
-    while day.isoweekday() > 5 or public_holidays(day, day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-DAY = _open_day_ahead(10)
+DAY = weekday_ahead(10)
 WEEKDAY = str(DAY.isoweekday())
 OTHER_WEEKDAY = str(DAY.isoweekday() % 5 + 1)
 
