@@ -127,6 +127,7 @@ class ClosingDayAdmin(ForAdministrators, admin.ModelAdmin):
     list_display = ["date", related_column("site", Site), "reason"]
     list_filter = [("site", NamedAfterModel)]
     date_hierarchy = "date"
+    ordering = ["site__name", "date"]
 
 
 @admin.register(Organisation)

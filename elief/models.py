@@ -219,7 +219,9 @@ class SiteSettings(models.Model):
     )
 
     class Meta:
-        ordering = ["site", "valid_from"]
+        # By the site's id, not by the site (its name): no join to the sites on the reads
+        # of nearly every page (Site.settings_on).
+        ordering = ["site_id", "valid_from"]
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
         constraints = [
@@ -240,7 +242,8 @@ class ClosingDay(models.Model):
     reason = models.CharField(_("reason"), max_length=100, blank=True)
 
     class Meta:
-        ordering = ["site", "date"]
+        # By the site's id, not by its name: no join on every page (Site.closing_dates).
+        ordering = ["site_id", "date"]
         verbose_name = _("closing day")
         verbose_name_plural = _("closing days")
         constraints = [

@@ -5,10 +5,11 @@ it lives apart from planning.selectors: a fixed number of queries whatever the c
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -96,20 +97,19 @@ class RowToday:
     correctable: bool = False
     to_settle: bool = False
     after_closing: bool = False
-    check_in_url: str = ""
-    check_out_url: str = ""
     undo_url: str = ""
-    absence_url: str = ""
     absence_form_url: str = ""
-    correct_url: str = ""
     correct_form_url: str = ""
     # Set by the view that answers a tap: why the tap was refused.
     error: str = ""
 
     @classmethod
     def of(cls, values: tuple) -> "RowToday":
-        *booking, first_name, last_name, allergies, diet, pickup, notes = values
-        return cls(*booking, ChildOfRow(first_name, last_name, allergies, diet, pickup, notes))
+        *booking, first_name, last_name, allergies, diet, pickup, notes, last_tap = values
+        row = cls(*booking, ChildOfRow(first_name, last_name, allergies, diet, pickup, notes))
+        # The booking's last change within the undo window, when it is a check-in or out.
+        row.can_undo = last_tap in rules.UNDOABLE_ACTIONS
+        return row
 
 
 @dataclass
@@ -122,6 +122,9 @@ class GroupToday:
     staff_needed: int
     staff_on_shift: int
     urgent_url: str = ""
+    # The rows as HTML, set by planning.today_rows.draw_group_rows for the groups drawn.
+    live_html: str = ""
+    absent_html: str = ""
     # Drawn in the page only when it comes back with an error; else loaded when opened.
     urgent_form: forms.Form | None = None
 
@@ -225,17 +228,18 @@ def _state(booking: RowToday, labels: dict[str, str]) -> tuple[str, str]:
     return _("Did not come, did not let us know"), ""
 
 
-def _action(booking: RowToday) -> tuple[str, str, str, str]:
+def _action(booking: RowToday, urls: dict[str, Callable[[int], str]]) -> tuple[str, str, str, str]:
     """A row's main button: what it does, where it posts, its words and its classes.
 
     Empty for a child who has left: that row has no main button."""
     if booking.status == "present":
-        return "check-out", booking.check_out_url, _("Picked up"), "tap out"
+        return "check-out", urls["today_check_out"](booking.pk), _("Picked up"), "tap out"
     if booking.status == "left":
         return "", "", "", ""
+    check_in = urls["today_check_in"](booking.pk)
     if booking.status == rules.PLANNED:
-        return "check-in", booking.check_in_url, _("Check in"), "tap"
-    return "check-in", booking.check_in_url, _("Came after all: check in"), "tap secondary"
+        return "check-in", check_in, _("Check in"), "tap"
+    return "check-in", check_in, _("Came after all: check in"), "tap secondary"
 
 
 def absence_codes(site: Site) -> list[AbsenceCode]:
@@ -269,12 +273,18 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     site_settings = site.settings_on(day)
     closed_reason = site.closed_reason(day)
     groups = list(selectors.group_list_for_site(user=user, site=site).order_by("name"))
+    # A tap may be undone while it is the booking's last change and within the window:
+    # read with the rows, as their last change of the last few minutes.
+    last_change = BookingChange.objects.filter(
+        booking=OuterRef("pk"), at__gte=now - rules.UNDO_WINDOW, at__lte=now
+    ).order_by("-at", "-pk")
     bookings = [
         RowToday.of(values)
         for values in Booking.objects.filter(group__site=site, date=day)
         .exclude(outcome=rules.CANCELLED)
+        .annotate(last_tap=Subquery(last_change.values("action")[:1]))
         .order_by("start", "child__first_name", "child__last_name", "pk")
-        .values_list(*ROW_FIELDS)
+        .values_list(*ROW_FIELDS, "last_tap")
     ]
     # The shifts going on now, as (group id, counts in the ratio): all the counts read.
     shifts = list(
@@ -287,7 +297,6 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
     # Staff on a shift without a group work for the whole site: every group may count on them.
     floating = counted.count(None)
 
-    undoable = _undoable(bookings, now)
     settling = rules.day_to_settle(day=day, now=now, closes=site.closes)
     by_group: dict[int, list[RowToday]] = {group.pk: [] for group in groups}
     urls = {
@@ -296,35 +305,32 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
             "today_check_in",
             "today_check_out",
             "today_undo",
-            "today_absence",
             "today_absence_form",
             "today_correct_form",
         )
     }
-    correct_url = url_for_each("planning:attendance_correct")
     place_labels = {value: str(label) for value, label in PlaceType.choices}
     labels = row_labels()
     undo_check_out, undo_check_in = _("Undo check-out"), _("Undo check-in")
     for booking in bookings:
-        booking.check_in_url = urls["today_check_in"](booking.pk)
-        booking.check_out_url = urls["today_check_out"](booking.pk)
-        booking.undo_url = urls["today_undo"](booking.pk)
-        booking.absence_url = urls["today_absence"](booking.pk)
-        booking.absence_form_url = urls["today_absence_form"](booking.pk)
-        booking.correct_url = correct_url(booking.pk)
-        booking.correct_form_url = urls["today_correct_form"](booking.pk)
         booking.status = _status(booking)
-        # The row's words and buttons chosen here, once, rather than by ifs per row.
+        # The row's words, buttons and links chosen here, once, rather than by ifs per row;
+        # a link only where the row has its button.
         booking.state_text, booking.state_class = _state(booking, labels)
         booking.action, booking.action_url, booking.action_label, booking.action_class = _action(
-            booking
+            booking, urls
         )
-        booking.undo_label = undo_check_out if booking.status == "left" else undo_check_in
+        if booking.can_undo:
+            booking.undo_url = urls["today_undo"](booking.pk)
+            booking.undo_label = undo_check_out if booking.status == "left" else undo_check_in
         booking.correctable = booking.status in ("present", "left")
+        if booking.correctable:
+            booking.correct_form_url = urls["today_correct_form"](booking.pk)
+        if booking.status == rules.PLANNED:
+            booking.absence_form_url = urls["today_absence_form"](booking.pk)
         # Drawn in every row: formatted once here rather than by a filter per row.
         booking.times = f"{booking.start:%H:%M}–{booking.end:%H:%M}"
         booking.place_label = place_labels[booking.place_type]
-        booking.can_undo = booking.pk in undoable
         booking.to_settle = settling and rules.is_unsettled(
             outcome=booking.outcome, left=booking.left
         )
@@ -367,18 +373,3 @@ def site_today(*, user: User, site: Site, now: dt.datetime) -> SiteToday:
         to_settle=sum(1 for booking in bookings if booking.to_settle),
         labels=labels,
     )
-
-
-def _undoable(bookings: list[RowToday], now: dt.datetime) -> set[int]:
-    """The bookings whose last change is a check-in or out that may still be undone."""
-    recent = BookingChange.objects.filter(
-        booking__in=[booking.pk for booking in bookings], at__gte=now - rules.UNDO_WINDOW
-    ).order_by("booking_id", "-at", "-pk")
-    last: dict[int, tuple[str, dt.datetime]] = {}
-    for booking_id, action, at in recent.values_list("booking_id", "action", "at"):
-        last.setdefault(booking_id, (action, at))
-    return {
-        booking_id
-        for booking_id, (action, at) in last.items()
-        if rules.can_undo(action=action, at=at, now=now)
-    }

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -38,6 +39,7 @@ from planning.today_list import (
     site_today,
     urgent_candidates,
 )
+from planning.today_rows import draw_group_rows, row_html
 
 staff_or_coordinator = role_required(Role.STAFF, Role.COORDINATOR)
 
@@ -136,6 +138,11 @@ def _render_page(
     request: HttpRequest, data: SiteToday | None, *, sites: list[Site] | None = None
 ) -> HttpResponse:
     shown = _shown_group(request, data) if data is not None else None
+    if data is not None:
+        token = csrf_input(request)
+        for group in data.groups:
+            if not shown or group.group.pk == shown:
+                draw_group_rows(group, labels=data.labels, csrf_input=token)
     if request.htmx and data is not None:
         context = {"today": data, "site": data.site, "shown_group": shown}
         return render(request, f"{TEMPLATE}#board", context)
@@ -219,13 +226,17 @@ def _row_response(
     if fresh is not None:
         fresh.error = message
     group = next(g for g in data.groups if g.group.pk == (fresh or booking).group_id)
-    context = {"today": data, "booking": fresh, "group": group}
+    context = {"today": data, "group": group}
+    token = csrf_input(request)
     if fresh is not None and is_absent(fresh) != is_absent(booking):
         # Absent children sit dimmed at the bottom of their group: the row moves there (or
         # back up), so the whole group is drawn again in place of the row.
+        draw_group_rows(group, labels=data.labels, csrf_input=token)
         response = render(request, f"{TEMPLATE}#group-update", context)
         return retarget(response, f"#group-{group.group.pk}")
     # A booking cancelled in the meantime renders no row: htmx then removes it.
+    if fresh is not None:
+        context["row"] = row_html(fresh, labels=data.labels, csrf_input=token)
     return render(request, f"{TEMPLATE}#row-update", context)
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from elief.models import ClosingDay, Role
-from planning import services
-from planning.models import AbsenceCode, Booking, Shift, StaffMember
+from planning import rules, services
+from planning.models import AbsenceCode, Booking, BookingChange, Shift, StaffMember
 from tests.factories import (
     AbsenceCodeFactory,
     ChildFactory,
@@ -208,6 +208,61 @@ def test_it_shows_what_staff_need_and_nothing_private(staff_client, site, group,
     assert 'data-place-type="urgent">dringend</span>' in content and "data-allergies" in content
     for secret in ("G-GEHEIM-77", "Moeder in crisisopvang", "kwetsba", "vulnerab", "€"):
         assert secret not in content
+
+
+def _row(content: str, booking) -> str:
+    start = content.index(f'id="booking-{booking.pk}"')
+    return content[start : content.index("</article>", start)]
+
+
+def test_a_row_offers_undo_only_while_its_last_change_is_a_recent_tap(
+    staff_client, site, group, today
+):
+    tapped = _booking(group, "Ines", today, outcome="present", arrived=dt.time(8))
+    moved_since = _booking(group, "Lotte", today, outcome="present", arrived=dt.time(8))
+    long_ago = _booking(group, "Mats", today, outcome="present", arrived=dt.time(8))
+    never = _booking(group, "Noor", today, outcome="present", arrived=dt.time(8))
+    now = timezone.now()
+    BookingChange.objects.create(booking=tapped, action=rules.CHECKED_IN, at=now)
+    BookingChange.objects.create(booking=moved_since, action=rules.CHECKED_IN, at=now)
+    BookingChange.objects.create(
+        booking=moved_since, action="moved", at=now + dt.timedelta(microseconds=1)
+    )
+    BookingChange.objects.create(
+        booking=long_ago,
+        action=rules.CHECKED_IN,
+        at=now - rules.UNDO_WINDOW - dt.timedelta(minutes=1),
+    )
+    content = _page(staff_client, site).content.decode()
+    undo = reverse("planning:today_undo", args=[tapped.pk])
+    assert f'action="{undo}"' in _row(content, tapped)
+    assert 'data-action="undo">Inchecken ongedaan maken' in _row(content, tapped)
+    for booking in (moved_since, long_ago, never):
+        assert 'data-action="undo"' not in _row(content, booking)
+
+
+def test_names_and_notes_are_escaped_in_the_rows(staff_client, site, group, today):
+    child = _child(
+        site,
+        '<img src=x onerror="alert(1)">',
+        allergies="<b>noten</b>",
+        pickup_persons="Oma\n<script>x</script>",
+        staff_notes='"quoted" & more',
+    )
+    Booking.objects.create(
+        child=child,
+        group=group,
+        date=today,
+        start=dt.time(8),
+        end=dt.time(12),
+        place_type="occasional",
+    )
+    content = _page(staff_client, site).content.decode()
+    assert "<img src=x" not in content and "<b>noten" not in content
+    assert "<script>x" not in content
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
+    assert "Oma<br>&lt;script&gt;x&lt;/script&gt;" in content
+    assert "&quot;quoted&quot; &amp; more" in content
 
 
 def test_a_booking_of_another_day_is_not_on_todays_list(staff_client, site, group, today):
@@ -662,9 +717,9 @@ def _fill(site, groups, today, children: int) -> None:
 
 
 # session, user, the user's sites (the site among them), its settings, closing days, groups,
-# bookings (with children and absence codes), shifts (with staff), the check-ins and outs
-# that may still be undone. The forms' children and absence codes come when opened.
-QUERIES = 9
+# bookings (with children, absence codes and the check-in or out that may still be undone),
+# shifts (with staff). The forms' children and absence codes come when opened.
+QUERIES = 8
 
 
 @pytest.mark.parametrize("children", [2, 12])
