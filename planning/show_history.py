@@ -106,7 +106,7 @@ def show_history_of_days(
     if not since:
         return {}
     shared = Q(date__gte=max(since.values()), date__lt=min(since))
-    rows = list(
+    rows = (
         Booking.objects.filter(
             group__site=site,
             date__gte=min(since.values()),
@@ -117,15 +117,23 @@ def show_history_of_days(
         .values("child_id", "edge")
         .annotate(total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT)))
         .order_by()
+        .values_list("child_id", "edge", "present", "total")
     )
+    # The shared middle lies in every window: counted once; each day adds its edge rows.
+    middle: dict[int, tuple[int, int]] = {}
+    edges = []
+    for child_id, edge, present, total in rows:
+        if edge is None:
+            middle[child_id] = (present, total)
+        else:
+            edges.append((edge, child_id, present, total))
     history = {}
     for day, first in since.items():
-        per_child: dict[int, tuple[int, int]] = {}
-        for row in rows:
-            # The shared middle lies in every window.
-            if row["edge"] is None or first <= row["edge"] < day:
-                present, total = per_child.get(row["child_id"], (0, 0))
-                per_child[row["child_id"]] = (present + row["present"], total + row["total"])
+        per_child = dict(middle)
+        for edge, child_id, present, total in edges:
+            if first <= edge < day:
+                before_present, before_total = per_child.get(child_id, (0, 0))
+                per_child[child_id] = (before_present + present, before_total + total)
         history[day] = ShowHistory(
             present=sum(present for present, _ in per_child.values()),
             total=sum(total for _, total in per_child.values()),

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +25,7 @@ from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
 from planning.views.booking_rows import booking_row, row_labels
+from planning.views.week_cells import week_cell, week_cell_labels
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -542,6 +544,9 @@ def week(request: HttpRequest, site_id: int) -> HttpResponse:
         monday + dt.timedelta(days=offset) for offset in range(7) if offset + 1 in site.weekdays
     ]
     rows = selectors.week_figures(user=request.user, site=site, days=weekdays, now=timezone.now())
+    labels = week_cell_labels()
+    for row in rows:
+        row["cells"] = mark_safe("\n      ".join(week_cell(g, labels) for g in row["days"]))
     context = {
         "site": site,
         "rows": rows,
