@@ -8,7 +8,10 @@ requests per page and role over LOAD_CONNECTIONS connections at once. Prints
 
 - load_home_rps, load_today_rps: pages answered per second, both roles together;
 - load_today_vs_home: today's list's throughput over the home page's (goal ≥ 0.5);
+  load_today_vs_staff_home: the same for the staff alone, whose home page is next to empty;
 - load_errors: answers other than 200 OK, or no answer (goal 0);
+- load_worker_rss_mb: the resident memory of the largest gunicorn worker after the run
+  (Linux; the same at both BENCH_SIZEs when no page holds more rows as the data grow);
 
 and the same per role (load_home_staff_rps, …). LOAD_WORKERS sets gunicorn's workers.
 """
@@ -26,6 +29,7 @@ import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -139,6 +143,20 @@ def drive(port: int, path: str, cookie: str, count: int) -> Phase:
     return Phase(requests=count, seconds=seconds, errors=len(errors))
 
 
+def worker_rss_mb(server: subprocess.Popen) -> float | None:
+    """The largest resident set of the server's workers, in MB; None off Linux."""
+    largest = None
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
+            if fields.get("PPid", "").strip() == str(server.pid) and "VmRSS" in fields:
+                kilobytes = int(fields["VmRSS"].split()[0])
+                largest = max(largest or 0, kilobytes)
+    return None if largest is None else largest / 1024
+
+
 def gunicorn_database_url() -> str:
     """The address of the throw-away database the server must read."""
     name = connection.settings_dict["NAME"]
@@ -226,16 +244,23 @@ def main() -> None:
 
         errors = 0
         totals = {}
+        staff = {}
         for page, path in pages.items():
             phases = [drive(port, path, cookie, REQUESTS) for cookie in roles.values()]
             for role, phase in zip(roles, phases, strict=True):
                 print(f"load_{page}_{role}_rps {phase.rps:.1f}")
+            staff[page] = phases[0].rps
             totals[page] = sum(p.requests for p in phases) / sum(p.seconds for p in phases)
             errors += sum(p.errors for p in phases)
         print(f"load_home_rps {totals['home']:.1f}")
         print(f"load_today_rps {totals['today']:.1f}")
         print(f"load_today_vs_home {totals['today'] / totals['home']:.2f}")
+        # The staff's home is next to empty (the coordinator's carries the look-ahead).
+        print(f"load_today_vs_staff_home {staff['today'] / staff['home']:.2f}")
         print(f"load_errors {errors}")
+        rss = worker_rss_mb(server)
+        if rss is not None:
+            print(f"load_worker_rss_mb {rss:.1f}")
         if errors:
             print(f"# gunicorn's log: {LOG}", file=sys.stderr)
     finally:
