@@ -3,9 +3,13 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
 from django.urls import reverse
 
 from elief.models import Role
+from elief.scoping import scope_to_sites
+from planning.models import Group
 from tests.factories import GroupFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +145,36 @@ def test_a_coordinator_cannot_sign_in_to_the_admin(client, sites):
     )
     assert response.status_code == OK  # the form again, with an error
     assert client.get(reverse("admin:index")).status_code == REDIRECT
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        (Role.COORDINATOR, {"Vlinders", "Egeltjes"}),
+        (Role.STAFF, {"Vlinders", "Egeltjes"}),
+        (Role.BOARD, {"Vlinders", "Egeltjes", "Zonnebloemen", "Kikkers"}),
+        (Role.ADMIN, {"Vlinders", "Egeltjes", "Zonnebloemen", "Kikkers"}),
+        (Role.REFERRER, set()),
+    ],
+)
+def test_scoping_keeps_the_rows_of_the_users_sites_each_once(role, sees):
+    own, second, other = SiteFactory(), SiteFactory(), SiteFactory()
+    GroupFactory(site=own, name="Vlinders")
+    GroupFactory(site=second, name="Egeltjes")
+    GroupFactory(site=other, name="Zonnebloemen")
+    GroupFactory(site=other, name="Kikkers")
+    user = UserFactory(role=role, sites=[own, second])
+    # Another member of the same sites: the membership joined must not repeat a row.
+    UserFactory(role=role, sites=[own, second])
+    groups = scope_to_sites(Group.objects.all(), user)
+    names = list(groups.values_list("name", flat=True))
+    assert sorted(names) == sorted(sees)
+    assert groups.count() == len(sees)
+    assert groups.aggregate(total=Count("pk"))["total"] == len(sees)
+    one = scope_to_sites(Group.objects.filter(name="Vlinders"), user)
+    assert one.exists() is ("Vlinders" in sees)
+
+
+def test_scoping_refuses_an_anonymous_visitor():
+    GroupFactory()
+    assert not scope_to_sites(Group.objects.all(), AnonymousUser()).exists()
