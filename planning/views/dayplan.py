@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
-from planning.views.booking_rows import booking_row, row_labels
+from planning.views.booking_rows import booking_rows, row_labels
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -91,14 +92,15 @@ def _prepare_group(
     flash: dict | None,
     picks: dict | None,
     children,
+    csrf: str,
     open_form: bool = False,
 ) -> None:
     """Attach what a group's card shows besides its figures: the rows, the URLs, and the
     booking form when it must show at once (searched for without JavaScript, or asked
     for); otherwise the form comes when opened (booking_add_form)."""
-    group_day.rows = [
-        booking_row(booking, links=links, labels=links["labels"]) for booking in group_day.bookings
-    ]
+    group_day.rows = booking_rows(
+        group_day.bookings, links=links, labels=links["labels"], csrf_input=csrf
+    )
     group_day.add_url = links["add"](group_day.group.pk)
     group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
@@ -129,6 +131,8 @@ def _render_plan(
     children = _children(site)
     flash, picks = flash or {}, picks or {}
     links = _links(site, day)
+    # One CSRF field for every form of the rows.
+    csrf = csrf_input(request)
     shown = plan.groups
     if request.htmx and changed is not None:
         shown = sorted(
@@ -144,6 +148,7 @@ def _render_plan(
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
+            csrf=csrf,
             open_form=pk == open_form,
         )
         group_day.oob = index > 0
