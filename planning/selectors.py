@@ -2,7 +2,7 @@
 
 A site's day figures are built in one place (day_figures), from a fixed number of queries
 whatever the number of children: groups, the day's bookings with their children, the
-settings, the show history in two aggregates; the figures are then computed by
+settings, the show history in one aggregate; the figures are then computed by
 planning.rules. The day plan, the week, the acceptance rule and the dayplan command use it.
 """
 
@@ -264,16 +264,16 @@ def _days_figures(
     names: bool = True,
 ) -> dict[dt.date, DayFigures]:
     """The one computation of a site's day figures: bookings → show probabilities →
-    figures per group. One query for the bookings of all the days, the settings, and two
-    aggregates for the show history (for several days, one): a fixed number whatever the
-    number of children. Without `names` the bookings carry no children (the week)."""
+    figures per group. One query for the bookings of all the days, the settings, and one
+    aggregate for the show history: a fixed number whatever the number of children.
+    Without `names` the bookings carry no children (the week)."""
     if groups is None:
         groups = list(site.groups.order_by("name"))
     bookings, by_key = bookings_by_group_day(groups=groups, days=days, children=names)
     history = None
     if len(days) > 1:
         # Several days (the week): the settings and the show history once for all of them,
-        # rather than a settings query and two aggregates per day.
+        # rather than a settings query and an aggregate per day.
         prefetch_related_objects([site], "settings")
         history = show_history_of_days(
             site=site,
