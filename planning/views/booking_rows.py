@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from planning import rules
 from planning.models import Booking, PlaceType
+from planning.selectors import PlanBooking
 
 
 def row_labels() -> dict[str, dict[str, str]]:
@@ -73,11 +74,11 @@ URGENT_FORM = """
 
 
 def booking_row(
-    booking: Booking, *, links: dict[str, Callable[[int], str]], labels: dict, csrf_input: str
+    booking: PlanBooking, *, links: dict[str, Callable[[int], str]], labels: dict, csrf_input: str
 ) -> SafeString:
     """A booking's row, with the forms of its actions when it is planned. `csrf_input` is
     the page's hidden CSRF field (django.template.backends.utils.csrf_input)."""
-    child, pk, words = booking.child, booking.pk, labels["word"]
+    pk, words = booking.pk, labels["word"]
     status = labels["outcome"].get(booking.outcome, booking.outcome)
     if booking.absence_code:
         status = f"{status} · {booking.absence_code.label}"
@@ -106,7 +107,7 @@ def booking_row(
             detail_url=detail_url,
             move_elsewhere=words["move_elsewhere"],
             cancel_url=links["cancel"](pk),
-            cancel_question=_("Cancel the booking of %(name)s?") % {"name": child.first_name},
+            cancel_question=_("Cancel the booking of %(name)s?") % {"name": booking.first_name},
             csrf_input=csrf_input,
             version=booking.version,
             cancel=words["cancel"],
@@ -116,7 +117,7 @@ def booking_row(
         outcome=booking.outcome,
         pk=pk,
         detail_url=detail_url,
-        name=f"{child.first_name} {child.last_name}",
+        name=f"{booking.first_name} {booking.last_name}",
         # Both badges come from format_html; "" + a safe string is a plain one.
         badges=mark_safe(badges),
         times=f"{booking.start:%H:%M}–{booking.end:%H:%M}",
@@ -129,7 +130,9 @@ def booking_row(
     )
 
 
-def booking_rows(bookings, *, links: dict, labels: dict, csrf_input: str) -> SafeString:
+def booking_rows(
+    bookings: list[PlanBooking], *, links: dict, labels: dict, csrf_input: str
+) -> SafeString:
     """The rows of a group's bookings as one string, for the card's table body."""
     # Each row comes from format_html.
     return mark_safe(
