@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -67,6 +67,22 @@ def group_for_user(*, user: User, group_id: int) -> Group:
         return scope_to_sites(Group.objects.select_related("site"), user).get(pk=group_id)
     except Group.DoesNotExist:
         raise Http404("No such group.") from None
+
+
+def group_with_site_groups(*, user: User, group_id: int) -> tuple[Group, list[Group]]:
+    """A group the user may see, and the groups of its site the user may see, by name:
+    a booking made on the day plan and the plan it answers with, in one query."""
+    groups = list(
+        scope_to_sites(Group.objects.filter(site__groups=group_id), user)
+        .select_related("site")
+        .order_by("name")
+    )
+    group = next((group for group in groups if group.pk == group_id), None)
+    if group is None:
+        raise Http404("No such group.")
+    for other in groups:
+        other.site = group.site
+    return group, groups
 
 
 def booking_probability(booking: Booking, child_p: float) -> float:
@@ -264,6 +280,21 @@ class PlanBooking(FigureBooking):
         if self.absence_code is not None:
             self.absence_code = _AbsenceCode(self.absence_code.counts_for_regular, absence_label)
 
+    @classmethod
+    def of(cls, booking: Booking) -> "PlanBooking":
+        """A booking just made, as the plan reads it (a new booking has no absence code)."""
+        code = booking.absence_code
+        return cls(
+            (
+                *(getattr(booking, name) for name in FIGURE_FIELDS[:-1]),
+                code.counts_for_regular if code else None,
+                *(getattr(booking, name) for name in ROW_FIELDS[:3]),
+                booking.child.first_name,
+                booking.child.last_name,
+                code.label if code else None,
+            )
+        )
+
 
 def bookings_by_group_day(
     *, groups: Iterable[Group], days: Iterable[dt.date], names: bool = True
@@ -355,16 +386,51 @@ def day_figures(
     now: dt.datetime,
     groups: list[Group] | None = None,
     children: Iterable[int] = (),
+    names: bool = False,
 ) -> DayFigures:
     """The figures of a site's groups on `day`, as judged at `now` (the urgent reserve).
 
     What the day plan, the week, the acceptance rule and the dayplan command all show:
-    one computation, so they never disagree. The bookings are FigureBookings: the figures
-    need no names (day_plan's carry them). `groups` defaults to all the site's groups
+    one computation, so they never disagree. `groups` defaults to all the site's groups
     by name (callers with a user pass the groups the user may see); `children` are more
     children whose show probability the caller needs, such as a child about to be booked.
+    The bookings are FigureBookings, or with `names` PlanBookings (what the plan shows).
     """
-    return _days_figures(site=site, days=[day], now=now, groups=groups, children=children)[day]
+    return _days_figures(
+        site=site, days=[day], now=now, groups=groups, children=children, names=names
+    )[day]
+
+
+def day_figures_with_booking(
+    figures: DayFigures, booking: Booking, *, now: dt.datetime
+) -> DayFigures:
+    """`figures` (with names) with a booking made since in its group: the figures a
+    booking was judged on, brought up to date without reading the day again. The
+    booking's child must be among `figures.probabilities`."""
+    new = PlanBooking.of(booking)
+    groups = []
+    for group_day in figures.groups:
+        if group_day.group.pk == booking.group_id:
+            # In the plan's order (by start, then first name): before the first booking
+            # that comes after it; the others keep the order the database gave them.
+            bookings = list(group_day.bookings)
+            key = (new.start, new.first_name, new.pk)
+            at = next(
+                (i for i, b in enumerate(bookings) if (b.start, b.first_name, b.pk) > key),
+                len(bookings),
+            )
+            bookings.insert(at, new)
+            group_day = group_day_of(
+                group=group_day.group,
+                bookings=bookings,
+                probabilities=figures.probabilities,
+                site=figures.site,
+                site_settings=figures.settings,
+                day=figures.day,
+                now=now,
+            )
+        groups.append(group_day)
+    return replace(figures, groups=groups)
 
 
 def days_figures(
@@ -454,12 +520,28 @@ def _hour_strip(
     return hours, short
 
 
-def day_plan(*, user: User, site: Site, day: dt.date, now: dt.datetime) -> DayPlan:
-    groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    # The closing days in any order: closed_reason looks one day up, and the default
-    # ordering would join the site for its name.
+def prefetch_closing_days(site: Site) -> None:
+    """Read the site's closing days once for closed_reason and is_open_on. In any order:
+    they look days up, and the default ordering would join the site for its name."""
     prefetch_related_objects([site], Prefetch("closing_days", ClosingDay.objects.order_by()))
-    figures = _days_figures(site=site, days=[day], now=now, groups=groups, names=True)[day]
+
+
+def day_plan(
+    *,
+    user: User,
+    site: Site,
+    day: dt.date,
+    now: dt.datetime,
+    figures: DayFigures | None = None,
+) -> DayPlan:
+    """The day plan of the groups the user may see. `figures` are the day's figures of
+    those groups with names when the caller has them already (booking_create_on_plan);
+    their site may have read its closing days already."""
+    if figures is None:
+        groups = list(group_list_for_site(user=user, site=site).order_by("name"))
+        figures = day_figures(site=site, day=day, now=now, groups=groups, names=True)
+    site = figures.site
+    prefetch_closing_days(site)
     # The hour strip counts the shifts of the staff who count in the ratio, by their times.
     shifts = list(
         Shift.objects.filter(staff_member__site=site, staff_member__counts_in_ratio=True, date=day)

@@ -124,10 +124,16 @@ def _render_plan(
     changed: list[int] | None = None,
     open_form: int | None = None,
     status: int = 200,
+    figures: selectors.DayFigures | None = None,
+    now: dt.datetime | None = None,
 ) -> HttpResponse:
     """The whole page; for htmx the plan, or after an action on a group only the cards of
-    the groups it `changed` (the first in place, the others out of band) and the totals."""
-    plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
+    the groups it `changed` (the first in place, the others out of band) and the totals.
+    `figures`: the day's figures of the user's groups with names, when the action that
+    answers computed them already (at `now`)."""
+    plan = selectors.day_plan(
+        user=request.user, site=site, day=day, now=now or timezone.now(), figures=figures
+    )
     children = _children(site)
     flash, picks = flash or {}, picks or {}
     links = _links(site, day)
@@ -277,13 +283,24 @@ def _after_action(
     undo: Booking | None = None,
     candidates: list | None = None,
     also: int | None = None,
+    figures: selectors.DayFigures | None = None,
+    now: dt.datetime | None = None,
 ) -> HttpResponse:
     """The message in the group's card, or back to the page without JavaScript. `also` is
-    another group the action changed (a move to another group that day)."""
+    another group the action changed (a move to another group that day); `figures` are
+    the day's figures after the action when it computed them (at `now`)."""
     if request.htmx:
         flash = {"level": level, "text": text, "undo": undo, "candidates": candidates}
         changed = [group_id] if also in (None, group_id) else [group_id, also]
-        return _render_plan(request, site=site, day=day, flash={group_id: flash}, changed=changed)
+        return _render_plan(
+            request,
+            site=site,
+            day=day,
+            flash={group_id: flash},
+            changed=changed,
+            figures=figures,
+            now=now,
+        )
     getattr(messages, level)(request, text)
     return redirect(_plan_url(site, day))
 
@@ -291,14 +308,17 @@ def _after_action(
 @require_POST
 @coordinator_only
 def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = selectors.group_for_user(user=request.user, group_id=group_id)
+    group, plan_groups = selectors.group_with_site_groups(user=request.user, group_id=group_id)
     site = group.site
     day = _day(request)
     form = BookingForm(request.POST, children=_children(site), site=site, prefix=f"g{group.pk}")
     if form.is_valid():
         data = form.cleaned_data
+        now = timezone.now()
         try:
-            booking = services.booking_create(
+            # The figures the booking is judged on are the plan's answer, brought up to date.
+            booking, figures = services.booking_create_on_plan(
+                plan_groups=plan_groups,
                 origin=Origin.WAITING_LIST if data["from_waiting_list"] else Origin.MANUAL,
                 child=data["child"],
                 group=group,
@@ -309,6 +329,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
                 settling_in=data["settling_in"],
                 override_reason=data["override_reason"],
                 user=request.user,
+                now=now,
             )
         except services.BookingRefused as refusal:
             form.refusal = refusal
@@ -324,7 +345,14 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
             if booking.override_reason:
                 text += " " + _("Booked beyond the overbooking limit; the reason is recorded.")
             return _after_action(
-                request, site=site, day=day, group_id=group.pk, level="success", text=text
+                request,
+                site=site,
+                day=day,
+                group_id=group.pk,
+                level="success",
+                text=text,
+                figures=figures,
+                now=now,
             )
     if not request.htmx:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
