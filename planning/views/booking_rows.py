@@ -3,13 +3,14 @@
 A plan lists every booking of the day with its actions, some 25 values a row; through
 the template engine each row cost about 100 µs, most of the page's drawing. Here the
 markup of a row is written once, in this module, with format_html, which escapes every
-value; the words of the rows are translated and the CSRF input computed once per page.
+value; the words of the rows are translated, and written into the markup with the page's
+CSRF input, once per page (BookingRows).
 """
 
 from collections.abc import Callable
 
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -68,76 +69,90 @@ hx-confirm="{cancel_question}" class="inline">{csrf_input}
 
 # Urgent or back to occasional: a regular place cannot be made urgent.
 URGENT_FORM = """
-            <form method="post" action="{url}" hx-post="{url}" class="inline">{csrf_input}
+            <form method="post" action="{urgent_url}" hx-post="{urgent_url}" class="inline">\
+{csrf_input}
               <input type="hidden" name="version" value="{version}">
-              <button type="submit" class="secondary small">{label}</button></form>"""
+              <button type="submit" class="secondary small">{urgent_label}</button></form>"""
 
 
-def booking_row(
-    booking: PlanBooking, *, links: dict[str, Callable[[int], str]], labels: dict, csrf_input: str
-) -> SafeString:
-    """A booking's row, with the forms of its actions when it is planned. `csrf_input` is
-    the page's hidden CSRF field (django.template.backends.utils.csrf_input)."""
-    pk, words = booking.pk, labels["word"]
-    status = labels["outcome"].get(booking.outcome, booking.outcome)
-    if booking.absence_code:
-        status = f"{status} · {booking.absence_code.label}"
-    badges = ""
-    if booking.settling_in:
-        badges = format_html(SETTLING_IN, words["settling_in"])
-    if booking.override_reason:
-        badges += format_html(OVERBOOKED, booking.override_reason, words["overbooked"])
-    detail_url = links["detail"](pk)
-    actions = ""
-    if booking.outcome == rules.PLANNED:
-        urgent_form = ""
-        if booking.place_type != rules.REGULAR:
-            urgent_form = format_html(
-                URGENT_FORM,
-                url=links["urgent"](pk),
-                csrf_input=csrf_input,
-                version=booking.version,
-                label=words["not_urgent" if booking.place_type == rules.URGENT else "urgent"],
+class _Keep(dict):
+    """Fills the placeholders it knows and keeps the others for a second format."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class BookingRows:
+    """The rows of one page. The page's words and CSRF field are written into the markup
+    once (escaped), in the four kinds of row; each row then fills in its own values with
+    format_html, which escapes every one of them."""
+
+    def __init__(self, *, links: dict[str, Callable[[int], str]], labels: dict, csrf_input: str):
+        self.links, self.labels, self.words = links, labels, labels["word"]
+
+        def page_markup(template: str, **page: str) -> str:
+            # Braces in the page's values would read as placeholders in the second format.
+            escaped = {
+                name: str(conditional_escape(value)).replace("{", "{{").replace("}", "}}")
+                for name, value in page.items()
+            }
+            return template.format_map(_Keep(escaped))
+
+        words = {name: self.words[name] for name in ("move", "move_elsewhere", "cancel")}
+        actions = page_markup(ACTIONS, csrf_input=csrf_input, **words)
+        urgent_form = {
+            place_type: page_markup(URGENT_FORM, csrf_input=csrf_input, urgent_label=label)
+            for place_type, label in (
+                (rules.URGENT, self.words["not_urgent"]),
+                (rules.OCCASIONAL, self.words["urgent"]),
             )
-        actions = format_html(
-            ACTIONS,
-            urgent_form=urgent_form,
+        }
+        self.settled = ROW.replace("{actions}", "")
+        self.planned = {
+            place_type: ROW.replace("{actions}", actions.replace("{urgent_form}", form))
+            for place_type, form in [*urgent_form.items(), (rules.REGULAR, "")]
+        }
+
+    def row(self, booking: PlanBooking) -> SafeString:
+        """A booking's row, with the forms of its actions when it is planned."""
+        pk, links, labels = booking.pk, self.links, self.labels
+        status = labels["outcome"].get(booking.outcome, booking.outcome)
+        if booking.absence_code:
+            status = f"{status} · {booking.absence_code.label}"
+        badges = ""
+        if booking.settling_in:
+            badges = format_html(SETTLING_IN, self.words["settling_in"])
+        if booking.override_reason:
+            badges += format_html(OVERBOOKED, booking.override_reason, self.words["overbooked"])
+        values = {
+            "outcome": booking.outcome,
+            "pk": pk,
+            "detail_url": links["detail"](pk),
+            "name": f"{booking.first_name} {booking.last_name}",
+            # Both badges come from format_html; "" + a safe string is a plain one.
+            "badges": mark_safe(badges),
+            "times": f"{booking.start:%H:%M}–{booking.end:%H:%M}",
+            "place_type": booking.place_type,
+            "place": labels["place"].get(booking.place_type, booking.place_type),
+            # floatformat, as the template wrote it: the same digits and decimal comma.
+            "p": floatformat(booking.p, 2),
+            "status": status,
+        }
+        if booking.outcome != rules.PLANNED:
+            return format_html(self.settled, **values)
+        values.update(
             move_form_url=links["move_form"](pk),
-            move=words["move"],
-            detail_url=detail_url,
-            move_elsewhere=words["move_elsewhere"],
             cancel_url=links["cancel"](pk),
             cancel_question=_("Cancel the booking of %(name)s?") % {"name": booking.first_name},
-            csrf_input=csrf_input,
             version=booking.version,
-            cancel=words["cancel"],
         )
-    return format_html(
-        ROW,
-        outcome=booking.outcome,
-        pk=pk,
-        detail_url=detail_url,
-        name=f"{booking.first_name} {booking.last_name}",
-        # Both badges come from format_html; "" + a safe string is a plain one.
-        badges=mark_safe(badges),
-        times=f"{booking.start:%H:%M}–{booking.end:%H:%M}",
-        place_type=booking.place_type,
-        place=labels["place"].get(booking.place_type, booking.place_type),
-        # floatformat, as the template wrote it: the same digits and decimal comma.
-        p=floatformat(booking.p, 2),
-        status=status,
-        actions=actions,
-    )
+        if booking.place_type == rules.REGULAR:
+            return format_html(self.planned[rules.REGULAR], **values)
+        values["urgent_url"] = links["urgent"](pk)
+        template = self.planned.get(booking.place_type, self.planned[rules.OCCASIONAL])
+        return format_html(template, **values)
 
-
-def booking_rows(
-    bookings: list[PlanBooking], *, links: dict, labels: dict, csrf_input: str
-) -> SafeString:
-    """The rows of a group's bookings as one string, for the card's table body."""
-    # Each row comes from format_html.
-    return mark_safe(
-        "".join(
-            booking_row(booking, links=links, labels=labels, csrf_input=csrf_input)
-            for booking in bookings
-        )
-    )
+    def rows(self, bookings: list[PlanBooking]) -> SafeString:
+        """The rows of a group's bookings as one string, for the card's table body."""
+        # Each row comes from format_html.
+        return mark_safe("".join(self.row(booking) for booking in bookings))

@@ -24,7 +24,7 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
-from planning.views.booking_rows import booking_rows, row_labels
+from planning.views.booking_rows import BookingRows, row_labels
 from planning.waiting import candidates_for
 
 coordinator_only = role_required(Role.COORDINATOR)
@@ -92,15 +92,13 @@ def _prepare_group(
     flash: dict | None,
     picks: dict | None,
     children,
-    csrf: str,
+    rows: BookingRows,
     open_form: bool = False,
 ) -> None:
     """Attach what a group's card shows besides its figures: the rows, the URLs, and the
     booking form when it must show at once (searched for without JavaScript, or asked
     for); otherwise the form comes when opened (booking_add_form)."""
-    group_day.rows = booking_rows(
-        group_day.bookings, links=links, labels=links["labels"], csrf_input=csrf
-    )
+    group_day.rows = rows.rows(group_day.bookings)
     group_day.add_url = links["add"](group_day.group.pk)
     group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
@@ -138,7 +136,7 @@ def _render_plan(
     flash, picks = flash or {}, picks or {}
     links = _links(site, day)
     # One CSRF field for every form of the rows.
-    csrf = csrf_input(request)
+    rows = BookingRows(links=links, labels=links["labels"], csrf_input=csrf_input(request))
     shown = plan.groups
     if request.htmx and changed is not None:
         shown = sorted(
@@ -154,7 +152,7 @@ def _render_plan(
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
-            csrf=csrf,
+            rows=rows,
             open_form=pk == open_form,
         )
         group_day.oob = index > 0
