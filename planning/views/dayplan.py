@@ -24,6 +24,7 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
+from planning.views import hour_strips
 from planning.views.booking_rows import BookingRows, row_labels
 from planning.waiting import candidates_for
 
@@ -99,6 +100,7 @@ def _prepare_group(
     booking form when it must show at once (searched for without JavaScript, or asked
     for); otherwise the form comes when opened (booking_add_form)."""
     group_day.rows = rows.rows(group_day.bookings)
+    group_day.strip = hour_strips.group_strip(group_day)
     group_day.add_url = links["add"](group_day.group.pk)
     group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
@@ -163,6 +165,7 @@ def _render_plan(
         "day_iso": day.isoformat(),
         "urls": links,
         "today": timezone.localdate(),
+        "strip": hour_strips.site_strip(plan.hours),
     }
     if request.htmx and changed is not None:
         context["changed"] = shown
