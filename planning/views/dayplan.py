@@ -172,12 +172,7 @@ def _render_plan(
         return render(request, "planning/dayplan.html#changed", context, status=status)
     if request.htmx:
         return render(request, "planning/dayplan.html#plan", context, status=status)
-    context.update(
-        sites=sites_for(request.user),
-        previous_day=day - dt.timedelta(days=1),
-        next_day=day + dt.timedelta(days=1),
-        plan_url=_plan_url(site, day),
-    )
+    context.update(previous_day=day - dt.timedelta(days=1), next_day=day + dt.timedelta(days=1))
     return render(request, "planning/dayplan.html", context, status=status)
 
 
