@@ -412,7 +412,9 @@ def day_figures_with_booking(
     for group_day in figures.groups:
         if group_day.group.pk == booking.group_id:
             # In the plan's order (by start, then first name): before the first booking
-            # that comes after it; the others keep the order the database gave them.
+            # that comes after it; the others keep the order the database gave them. The
+            # names compare as Python strings: under a linguistic collation a name that
+            # differs only in case or accents may sit elsewhere until the plan reloads.
             bookings = list(group_day.bookings)
             key = (new.start, new.first_name, new.pk)
             at = next(
