@@ -213,8 +213,8 @@ def test_an_accepted_booking_answers_with_its_card_and_the_totals(
     day = _day()
     groups = _populate(site, 3, children, day)
     child = _child(site, "Extra")
-    # 18: the plan is built on the figures the booking was judged on, not read again.
-    with django_assert_num_queries(18):
+    # 15: the plan is built on the figures the booking was judged on, not read again.
+    with django_assert_num_queries(15):
         response = _add(signed_in, groups[1], child, day, **HTMX)
     body = response.content.decode()
     assert Booking.objects.filter(child=child, date=day, group=groups[1]).exists()
