@@ -136,6 +136,27 @@ def test_each_row_says_what_the_booking_is_and_offers_what_it_allows(signed_in, 
     assert "row-actions" not in row("Cas")
 
 
+def test_a_rows_values_are_escaped_and_never_read_as_markup_or_placeholders(signed_in, site, group):
+    day = _day()
+    booking = Booking.objects.create(
+        child=ChildFactory(
+            family=FamilyFactory(site=site), first_name='{pk}<b>"', last_name="{csrf_input}&"
+        ),
+        group=group,
+        date=day,
+        start=dt.time(8, 30),
+        end=dt.time(12),
+        place_type="occasional",
+        override_reason="<script>{version}</script>",
+    )
+    page = signed_in.get(_plan_url(site, day)).content.decode()
+    row = page.split(f'id="booking-{booking.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "{pk}&lt;b&gt;&quot; {csrf_input}&amp;</a>" in row
+    assert 'title="&lt;script&gt;{version}&lt;/script&gt;"' in row
+    assert 'hx-confirm="Boeking van {pk}&lt;b&gt;&quot; annuleren?"' in row
+    assert "<b>" not in row and "<script>" not in row
+
+
 def test_without_javascript_the_form_opens_in_the_plan(signed_in, site, group):
     day = _day()
     response = signed_in.get(_form_url(group, day))
