@@ -168,7 +168,9 @@ class Booking(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["group", "date"]),
+            # The day's bookings of a group; with the outcome and the child, the show
+            # history's count per child is read from this index alone, not the table.
+            models.Index(fields=["group", "date", "outcome", "child"]),
             models.Index(fields=["child", "date"]),
             # The days nobody settled yet, which the nightly counts for every site over
             # its whole history: a few rows in this index instead of years of bookings.

@@ -2,7 +2,7 @@
 
 A site's day figures are built in one place (day_figures), from a fixed number of queries
 whatever the number of children: groups, the day's bookings with their children, the
-settings, the show history in two aggregates; the figures are then computed by
+settings, the show history in one aggregate; the figures are then computed by
 planning.rules. The day plan, the week, the acceptance rule and the dayplan command use it.
 """
 
@@ -10,20 +10,21 @@ import datetime as dt
 import math
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings as django_settings
 from django.db.models import (
     Count,
+    Prefetch,
     Q,
     QuerySet,
     prefetch_related_objects,
 )
 from django.http import Http404
 
-from elief.models import Site, SiteSettings, User
+from elief.models import ClosingDay, Site, SiteSettings, User
 from elief.scoping import scope_to_sites, sites_for
 from planning import rules
 from planning.freed import (
@@ -66,6 +67,22 @@ def group_for_user(*, user: User, group_id: int) -> Group:
         return scope_to_sites(Group.objects.select_related("site"), user).get(pk=group_id)
     except Group.DoesNotExist:
         raise Http404("No such group.") from None
+
+
+def group_with_site_groups(*, user: User, group_id: int) -> tuple[Group, list[Group]]:
+    """A group the user may see, and the groups of its site the user may see, by name:
+    a booking made on the day plan and the plan it answers with, in one query."""
+    groups = list(
+        scope_to_sites(Group.objects.filter(site__groups=group_id), user)
+        .select_related("site")
+        .order_by("name")
+    )
+    group = next((group for group in groups if group.pk == group_id), None)
+    if group is None:
+        raise Http404("No such group.")
+    for other in groups:
+        other.site = group.site
+    return group, groups
 
 
 def booking_probability(booking: Booking, child_p: float) -> float:
@@ -218,9 +235,7 @@ class FigureBooking:
         for name, value in zip(FIGURE_FIELDS[:-1], fields, strict=True):
             setattr(self, name, value)
         # The absence code as group_day_of reads it: its counts_for_regular, or None.
-        self.absence_code = (
-            None if counts_for_regular is None else _AbsenceCounts(counts_for_regular)
-        )
+        self.absence_code = None if counts_for_regular is None else _AbsenceCode(counts_for_regular)
 
     @property
     def is_live(self) -> bool:
@@ -228,27 +243,76 @@ class FigureBooking:
 
 
 @dataclass(frozen=True, slots=True)
-class _AbsenceCounts:
+class _AbsenceCode:
     counts_for_regular: bool
+    label: str = ""
+
+
+# What a day plan's row shows of a booking besides its figures (planning.views.booking_rows).
+ROW_FIELDS = (
+    "version",
+    "settling_in",
+    "override_reason",
+    "child__first_name",
+    "child__last_name",
+    "absence_code__label",
+)
+
+
+class PlanBooking(FigureBooking):
+    """A booking as the day plan shows it: its figures, and what its row says. Without
+    the model, as for the week: a booking and its child as model instances cost more than
+    the plan's figures and rows together."""
+
+    __slots__ = ("version", "settling_in", "override_reason", "first_name", "last_name")
+
+    def __init__(self, row: tuple) -> None:
+        split = len(FIGURE_FIELDS)
+        super().__init__(row[:split])
+        (
+            self.version,
+            self.settling_in,
+            self.override_reason,
+            self.first_name,
+            self.last_name,
+            absence_label,
+        ) = row[split:]
+        if self.absence_code is not None:
+            self.absence_code = _AbsenceCode(self.absence_code.counts_for_regular, absence_label)
+
+    @classmethod
+    def of(cls, booking: Booking) -> "PlanBooking":
+        """A booking just made, as the plan reads it (a new booking has no absence code)."""
+        code = booking.absence_code
+        return cls(
+            (
+                *(getattr(booking, name) for name in FIGURE_FIELDS[:-1]),
+                code.counts_for_regular if code else None,
+                *(getattr(booking, name) for name in ROW_FIELDS[:3]),
+                booking.child.first_name,
+                booking.child.last_name,
+                code.label if code else None,
+            )
+        )
 
 
 def bookings_by_group_day(
-    *, groups: Iterable[Group], days: Iterable[dt.date], children: bool = True
-) -> tuple[list[Booking], dict[tuple[int, dt.date], list[Booking]]]:
-    """The bookings of the groups on the days, in the day plan's order, and grouped by
-    (group id, day): one query. Without `children`, only what the figures read, as
-    FigureBookings in no particular order: a page that shows no names (the week)."""
+    *, groups: Iterable[Group], days: Iterable[dt.date], names: bool = True
+) -> tuple[list[FigureBooking], dict[tuple[int, dt.date], list[FigureBooking]]]:
+    """The bookings of the groups on the days, grouped by (group id, day): one query.
+    With `names`, PlanBookings in the day plan's order (by start, then first name);
+    without, only what the figures read, as FigureBookings in no particular order: for a
+    page or a check that shows no names (the week, the acceptance rule)."""
     bookings = Booking.objects.filter(group__in=groups, date__in=days)
-    if children:
-        bookings = list(
-            bookings.select_related("child", "absence_code").order_by(
-                "start", "child__first_name", "pk"
-            )
+    if names:
+        rows = bookings.order_by("start", "child__first_name", "pk").values_list(
+            *FIGURE_FIELDS, *ROW_FIELDS
         )
+        bookings = [PlanBooking(row) for row in rows]
     else:
         rows = bookings.order_by().values_list(*FIGURE_FIELDS)
         bookings = [FigureBooking(row) for row in rows]
-    by_key: dict[tuple[int, dt.date], list[Booking]] = {}
+    by_key: dict[tuple[int, dt.date], list[FigureBooking]] = {}
     for booking in bookings:
         by_key.setdefault((booking.group_id, booking.date), []).append(booking)
     return bookings, by_key
@@ -261,20 +325,22 @@ def _days_figures(
     now: dt.datetime,
     groups: list[Group] | None,
     children: Iterable[int] = (),
-    names: bool = True,
+    names: bool = False,
 ) -> dict[dt.date, DayFigures]:
     """The one computation of a site's day figures: bookings → show probabilities →
-    figures per group. One query for the bookings of all the days, the settings, and two
-    aggregates for the show history (for several days, one): a fixed number whatever the
-    number of children. Without `names` the bookings carry no children (the week)."""
+    figures per group. One query for the bookings of all the days, the settings, and one
+    aggregate for the show history: a fixed number whatever the number of children.
+    With `names` the bookings carry what the day plan's rows show (PlanBooking)."""
     if groups is None:
         groups = list(site.groups.order_by("name"))
-    bookings, by_key = bookings_by_group_day(groups=groups, days=days, children=names)
+    bookings, by_key = bookings_by_group_day(groups=groups, days=days, names=names)
+    # The settings once for all the days; settings_on orders them itself, so without the
+    # default ordering's join to the site.
+    prefetch_related_objects([site], Prefetch("settings", SiteSettings.objects.order_by()))
     history = None
     if len(days) > 1:
-        # Several days (the week): the settings and the show history once for all of them,
-        # rather than a settings query and two aggregates per day.
-        prefetch_related_objects([site], "settings")
+        # Several days (the week): the show history once for all of them, rather than an
+        # aggregate per day.
         history = show_history_of_days(
             site=site,
             since={
@@ -320,6 +386,7 @@ def day_figures(
     now: dt.datetime,
     groups: list[Group] | None = None,
     children: Iterable[int] = (),
+    names: bool = False,
 ) -> DayFigures:
     """The figures of a site's groups on `day`, as judged at `now` (the urgent reserve).
 
@@ -327,8 +394,45 @@ def day_figures(
     one computation, so they never disagree. `groups` defaults to all the site's groups
     by name (callers with a user pass the groups the user may see); `children` are more
     children whose show probability the caller needs, such as a child about to be booked.
+    The bookings are FigureBookings, or with `names` PlanBookings (what the plan shows).
     """
-    return _days_figures(site=site, days=[day], now=now, groups=groups, children=children)[day]
+    return _days_figures(
+        site=site, days=[day], now=now, groups=groups, children=children, names=names
+    )[day]
+
+
+def day_figures_with_booking(
+    figures: DayFigures, booking: Booking, *, now: dt.datetime
+) -> DayFigures:
+    """`figures` (with names) with a booking made since in its group: the figures a
+    booking was judged on, brought up to date without reading the day again. The
+    booking's child must be among `figures.probabilities`."""
+    new = PlanBooking.of(booking)
+    groups = []
+    for group_day in figures.groups:
+        if group_day.group.pk == booking.group_id:
+            # In the plan's order (by start, then first name): before the first booking
+            # that comes after it; the others keep the order the database gave them. The
+            # names compare as Python strings: under a linguistic collation a name that
+            # differs only in case or accents may sit elsewhere until the plan reloads.
+            bookings = list(group_day.bookings)
+            key = (new.start, new.first_name, new.pk)
+            at = next(
+                (i for i, b in enumerate(bookings) if (b.start, b.first_name, b.pk) > key),
+                len(bookings),
+            )
+            bookings.insert(at, new)
+            group_day = group_day_of(
+                group=group_day.group,
+                bookings=bookings,
+                probabilities=figures.probabilities,
+                site=figures.site,
+                site_settings=figures.settings,
+                day=figures.day,
+                now=now,
+            )
+        groups.append(group_day)
+    return replace(figures, groups=groups)
 
 
 def days_figures(
@@ -370,7 +474,6 @@ class DayPlan(DayFigures):
     release_at: dt.datetime | None = None
     hours: list[dict] = field(default_factory=list)
     staff_short_hours: list[dt.time] = field(default_factory=list)
-    shifts: list[Shift] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -378,9 +481,10 @@ class DayPlan(DayFigures):
 
 
 def _hour_strip(
-    *, site: Site, groups: list[GroupDay], shifts: list[Shift], ratio: int
+    *, site: Site, groups: list[GroupDay], shifts: list[tuple[dt.time, dt.time]], ratio: int
 ) -> tuple[list[dict], list[dt.time]]:
-    """Per hour: expected children per group and site, staff needed and on shift."""
+    """Per hour: expected children per group and site, staff needed and on shift.
+    `shifts` are the (start, end) of the shifts of the staff who count in the ratio."""
     hours = []
     short = []
     for hour in range(site.opens.hour, site.closes.hour + (1 if site.closes.minute else 0)):
@@ -402,7 +506,7 @@ def _hour_strip(
         expected_site = sum(entry["expected"] for entry in per_group)
         needed = rules.staff_needed(math.ceil(expected_site - 1e-9), ratio)
         on_shift = sum(
-            1 for s in shifts if s.start < end and s.end > start and s.staff_member.counts_in_ratio
+            1 for shift_start, shift_end in shifts if shift_start < end and shift_end > start
         )
         hours.append(
             {
@@ -418,11 +522,33 @@ def _hour_strip(
     return hours, short
 
 
-def day_plan(*, user: User, site: Site, day: dt.date, now: dt.datetime) -> DayPlan:
-    groups = list(group_list_for_site(user=user, site=site).order_by("name"))
-    figures = day_figures(site=site, day=day, now=now, groups=groups)
+def prefetch_closing_days(site: Site) -> None:
+    """Read the site's closing days once for closed_reason and is_open_on. In any order:
+    they look days up, and the default ordering would join the site for its name."""
+    prefetch_related_objects([site], Prefetch("closing_days", ClosingDay.objects.order_by()))
+
+
+def day_plan(
+    *,
+    user: User,
+    site: Site,
+    day: dt.date,
+    now: dt.datetime,
+    figures: DayFigures | None = None,
+) -> DayPlan:
+    """The day plan of the groups the user may see. `figures` are the day's figures of
+    those groups with names when the caller has them already (booking_create_on_plan);
+    their site may have read its closing days already."""
+    if figures is None:
+        groups = list(group_list_for_site(user=user, site=site).order_by("name"))
+        figures = day_figures(site=site, day=day, now=now, groups=groups, names=True)
+    site = figures.site
+    prefetch_closing_days(site)
+    # The hour strip counts the shifts of the staff who count in the ratio, by their times.
     shifts = list(
-        Shift.objects.filter(staff_member__site=site, date=day).select_related("staff_member")
+        Shift.objects.filter(staff_member__site=site, staff_member__counts_in_ratio=True, date=day)
+        .order_by()
+        .values_list("start", "end")
     )
     hours, short = _hour_strip(
         site=site, groups=figures.groups, shifts=shifts, ratio=figures.settings.ratio
@@ -443,7 +569,6 @@ def day_plan(*, user: User, site: Site, day: dt.date, now: dt.datetime) -> DayPl
         ),
         hours=hours,
         staff_short_hours=short,
-        shifts=shifts,
     )
 
 

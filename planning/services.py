@@ -70,7 +70,10 @@ def _record(
 def _lock_group_day(group: Group) -> Group:
     # Two coordinators booking the last places of a group at once: the second waits for
     # the first to commit, then sees its booking when the risk is computed again.
-    return Group.objects.select_for_update().select_related("site").get(pk=group.pk)
+    locked = Group.objects.select_for_update().select_related("site").get(pk=group.pk)
+    # Read once for the checks of the day and for a day plan built on the same figures.
+    selectors.prefetch_closing_days(locked.site)
+    return locked
 
 
 # The invariants every booking service keeps
@@ -225,20 +228,101 @@ def booking_create(
     purpose (settling-in sessions): the acceptance rule does not apply, the other
     invariants do.
     """
-    now = now or timezone.now()
+    booking, _figures = _booking_create(
+        child=child,
+        group=group,
+        day=day,
+        start=start,
+        end=end,
+        place_type=place_type,
+        user=user,
+        override_reason=override_reason,
+        settling_in=settling_in,
+        origin=origin,
+        care_plan=care_plan,
+        now=now or timezone.now(),
+        check_acceptance=check_acceptance,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_create_on_plan(
+    *,
+    plan_groups: list[Group],
+    child: Child,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    place_type: str,
+    user: User,
+    override_reason: str = "",
+    settling_in: bool = False,
+    origin: str,
+    now: dt.datetime,
+) -> tuple[Booking, selectors.DayFigures]:
+    """booking_create for the day plan, which answers with the day's figures: the figures
+    the booking is judged on are those of the plan's groups (`plan_groups`, `group` among
+    them) with the bookings' names, and come back with the new booking in them, so the
+    answer does not read the day again."""
+    booking, figures = _booking_create(
+        child=child,
+        group=group,
+        day=day,
+        start=start,
+        end=end,
+        place_type=place_type,
+        user=user,
+        override_reason=override_reason,
+        settling_in=settling_in,
+        origin=origin,
+        now=now,
+        plan_groups=plan_groups,
+    )
+    assert figures is not None
+    return booking, selectors.day_figures_with_booking(figures, booking, now=now)
+
+
+def _booking_create(
+    *,
+    child: Child,
+    group: Group,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    place_type: str,
+    user: User | None,
+    override_reason: str,
+    settling_in: bool,
+    origin: str,
+    now: dt.datetime,
+    care_plan=None,
+    check_acceptance: bool = True,
+    plan_groups: list[Group] | None = None,
+) -> tuple[Booking, selectors.DayFigures | None]:
+    """booking_create, and the figures the booking was judged on (before it was made)."""
     group = _lock_group_day(group)
     if child.family.site_id != group.site_id:
         raise ValidationError(_("The child belongs to another site."))
     _check_booking(site=group.site, child=child, day=day, start=start, end=end)
+    figures = None
     if check_acceptance:
-        acceptance = _check_acceptance(
-            group=group,
+        figures = selectors.day_figures(
+            site=group.site,
             day=day,
+            now=now,
+            groups=[group] if plan_groups is None else plan_groups,
+            children={child.pk},
+            names=plan_groups is not None,
+        )
+        acceptance = acceptance_on_figures(
+            figures=figures,
+            group=group,
             start=start,
             end=end,
             child_id=child.pk,
             place_type=place_type,
-            now=now,
         )
         override_reason = booking_override_reason(acceptance=acceptance, reason=override_reason)
     booking = Booking(
@@ -254,10 +338,14 @@ def booking_create(
         origin=origin,
         created_by=user,
     )
-    booking.full_clean(validate_constraints=False)
+    # The child, the group (locked above), the user and the care plan were read just now:
+    # checking that each exists would cost a query apiece.
+    booking.full_clean(
+        exclude=["child", "group", "created_by", "care_plan"], validate_constraints=False
+    )
     booking.save()
     _record(booking, user=user, action="created", before=None)
-    return booking
+    return booking, figures
 
 
 def booking_locked(booking: Booking, version: int | None) -> Booking:

@@ -23,35 +23,25 @@ SETTLED = (rules.PRESENT, rules.EXCUSED, rules.NO_SHOW)
 def show_probabilities(
     *, site: Site, day: dt.date, child_ids: set[int], site_settings: SiteSettings
 ) -> dict[int, float]:
-    """p of each child on `day` from the settled bookings of the days before it."""
+    """p of each child on `day` from the settled bookings of the days before it.
+
+    One aggregate of one row per child over the site's window: the site's rate is the sum
+    of the rows, the children asked about read their own (a second aggregate for the
+    site's totals would read the same rows again)."""
     since = day - dt.timedelta(days=site_settings.show_history_days)
-    history = Booking.objects.filter(
-        group__site=site, date__gte=since, date__lt=day, outcome__in=SETTLED
-    )
-    totals = history.aggregate(
-        total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT))
-    )
-    site_rate = rules.site_show_rate(
-        present=totals["present"],
-        total=totals["total"],
-        default=float(site_settings.default_show_rate),
-    )
-    per_child = {
-        row["child_id"]: row
-        for row in history.filter(child_id__in=child_ids)
+    rows = (
+        Booking.objects.filter(group__site=site, date__gte=since, date__lt=day, outcome__in=SETTLED)
         .values("child_id")
         .annotate(total=Count("pk"), present=Count("pk", filter=Q(outcome=rules.PRESENT)))
-    }
-    strength = site_settings.show_prior_strength
-    return {
-        child_id: rules.show_probability(
-            child_present=per_child.get(child_id, {}).get("present", 0),
-            child_total=per_child.get(child_id, {}).get("total", 0),
-            site_rate=site_rate,
-            prior_strength=strength,
-        )
-        for child_id in child_ids
-    }
+        .order_by()
+        .values_list("child_id", "present", "total")
+    )
+    per_child = {child_id: (present, total) for child_id, present, total in rows}
+    return ShowHistory(
+        present=sum(present for present, _ in per_child.values()),
+        total=sum(total for _, total in per_child.values()),
+        per_child=per_child,
+    ).probabilities(child_ids, site_settings=site_settings)
 
 
 def show_history_rows(*, site: Site, first: dt.date, last: dt.date) -> list[dict]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
@@ -24,7 +25,8 @@ from planning import picker, rules, selectors, services
 from planning.forms import BookingForm, BookingMoveForm, VersionForm
 from planning.history import change_sentence
 from planning.models import AbsenceCode, Booking, Origin, PlaceType
-from planning.views.booking_rows import booking_row, row_labels
+from planning.views import hour_strips
+from planning.views.booking_rows import BookingRows, row_labels
 from planning.views.week_cells import week_cell, week_cell_labels
 from planning.waiting import candidates_for
 
@@ -93,14 +95,14 @@ def _prepare_group(
     flash: dict | None,
     picks: dict | None,
     children,
+    rows: BookingRows,
     open_form: bool = False,
 ) -> None:
     """Attach what a group's card shows besides its figures: the rows, the URLs, and the
     booking form when it must show at once (searched for without JavaScript, or asked
     for); otherwise the form comes when opened (booking_add_form)."""
-    group_day.rows = [
-        booking_row(booking, links=links, labels=links["labels"]) for booking in group_day.bookings
-    ]
+    group_day.rows = rows.rows(group_day.bookings)
+    group_day.strip = hour_strips.group_strip(group_day)
     group_day.add_url = links["add"](group_day.group.pk)
     group_day.add_form_url = links["add_form"](group_day.group.pk)
     if flash and flash.get("undo"):
@@ -124,13 +126,21 @@ def _render_plan(
     changed: list[int] | None = None,
     open_form: int | None = None,
     status: int = 200,
+    figures: selectors.DayFigures | None = None,
+    now: dt.datetime | None = None,
 ) -> HttpResponse:
     """The whole page; for htmx the plan, or after an action on a group only the cards of
-    the groups it `changed` (the first in place, the others out of band) and the totals."""
-    plan = selectors.day_plan(user=request.user, site=site, day=day, now=timezone.now())
+    the groups it `changed` (the first in place, the others out of band) and the totals.
+    `figures`: the day's figures of the user's groups with names, when the action that
+    answers computed them already (at `now`)."""
+    plan = selectors.day_plan(
+        user=request.user, site=site, day=day, now=now or timezone.now(), figures=figures
+    )
     children = _children(site)
     flash, picks = flash or {}, picks or {}
     links = _links(site, day)
+    # One CSRF field for every form of the rows.
+    rows = BookingRows(links=links, labels=links["labels"], csrf_input=csrf_input(request))
     shown = plan.groups
     if request.htmx and changed is not None:
         shown = sorted(
@@ -146,6 +156,7 @@ def _render_plan(
             flash=flash.get(pk),
             picks=picks.get(pk),
             children=children,
+            rows=rows,
             open_form=pk == open_form,
         )
         group_day.oob = index > 0
@@ -156,18 +167,14 @@ def _render_plan(
         "day_iso": day.isoformat(),
         "urls": links,
         "today": timezone.localdate(),
+        "strip": hour_strips.site_strip(plan.hours),
     }
     if request.htmx and changed is not None:
         context["changed"] = shown
         return render(request, "planning/dayplan.html#changed", context, status=status)
     if request.htmx:
         return render(request, "planning/dayplan.html#plan", context, status=status)
-    context.update(
-        sites=sites_for(request.user),
-        previous_day=day - dt.timedelta(days=1),
-        next_day=day + dt.timedelta(days=1),
-        plan_url=_plan_url(site, day),
-    )
+    context.update(previous_day=day - dt.timedelta(days=1), next_day=day + dt.timedelta(days=1))
     return render(request, "planning/dayplan.html", context, status=status)
 
 
@@ -274,13 +281,24 @@ def _after_action(
     undo: Booking | None = None,
     candidates: list | None = None,
     also: int | None = None,
+    figures: selectors.DayFigures | None = None,
+    now: dt.datetime | None = None,
 ) -> HttpResponse:
     """The message in the group's card, or back to the page without JavaScript. `also` is
-    another group the action changed (a move to another group that day)."""
+    another group the action changed (a move to another group that day); `figures` are
+    the day's figures after the action when it computed them (at `now`)."""
     if request.htmx:
         flash = {"level": level, "text": text, "undo": undo, "candidates": candidates}
         changed = [group_id] if also in (None, group_id) else [group_id, also]
-        return _render_plan(request, site=site, day=day, flash={group_id: flash}, changed=changed)
+        return _render_plan(
+            request,
+            site=site,
+            day=day,
+            flash={group_id: flash},
+            changed=changed,
+            figures=figures,
+            now=now,
+        )
     getattr(messages, level)(request, text)
     return redirect(_plan_url(site, day))
 
@@ -288,14 +306,17 @@ def _after_action(
 @require_POST
 @coordinator_only
 def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = selectors.group_for_user(user=request.user, group_id=group_id)
+    group, plan_groups = selectors.group_with_site_groups(user=request.user, group_id=group_id)
     site = group.site
     day = _day(request)
     form = BookingForm(request.POST, children=_children(site), site=site, prefix=f"g{group.pk}")
     if form.is_valid():
         data = form.cleaned_data
+        now = timezone.now()
         try:
-            booking = services.booking_create(
+            # The figures the booking is judged on are the plan's answer, brought up to date.
+            booking, figures = services.booking_create_on_plan(
+                plan_groups=plan_groups,
                 origin=Origin.WAITING_LIST if data["from_waiting_list"] else Origin.MANUAL,
                 child=data["child"],
                 group=group,
@@ -306,6 +327,7 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
                 settling_in=data["settling_in"],
                 override_reason=data["override_reason"],
                 user=request.user,
+                now=now,
             )
         except services.BookingRefused as refusal:
             form.refusal = refusal
@@ -321,7 +343,14 @@ def booking_add(request: HttpRequest, group_id: int) -> HttpResponse:
             if booking.override_reason:
                 text += " " + _("Booked beyond the overbooking limit; the reason is recorded.")
             return _after_action(
-                request, site=site, day=day, group_id=group.pk, level="success", text=text
+                request,
+                site=site,
+                day=day,
+                group_id=group.pk,
+                level="success",
+                text=text,
+                figures=figures,
+                now=now,
             )
     if not request.htmx:
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))

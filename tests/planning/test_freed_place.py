@@ -201,7 +201,7 @@ def test_the_day_plan_with_freed_places_needs_a_fixed_number_of_queries(
             BookingFactory(group=group, date=DAY)
     for index in range(size):
         _wait(site, f"Wacht{index}")
-    # The day plan's 10, and one per source of candidates: the waiting list, the requests.
-    with django_assert_num_queries(12):
+    # The day plan's 9, and one per source of candidates: the waiting list, the requests.
+    with django_assert_num_queries(11):
         response = _plan(signed_in, site)
     assert len(response.context["plan"].freed_candidates) == min(size, 3)

@@ -286,5 +286,5 @@ def test_the_sync_needs_a_fixed_number_of_queries(site, groups, plans, django_as
         _plan(ChildFactory(family=FamilyFactory(site=site)))
     # Each of the 9 new days goes through booking_create (the invariants and the
     # acceptance rule on the day's figures): a fixed number per day, none per other plan.
-    with django_assert_num_queries(138):
+    with django_assert_num_queries(102):
         regular_bookings_sync(plan=plan, until=MONDAY + FOUR_WEEKS, today=MONDAY)
