@@ -2,12 +2,13 @@
 
 A plan lists every booking of the day with its actions, some 25 values a row; through
 the template engine each row cost about 100 µs, most of the page's drawing. Here the
-markup of a row is written once, in this module, with format_html, which escapes every
-value; the words of the rows are translated, and written into the markup with the page's
-CSRF input, once per page (BookingRows).
+markup of a row is written once, in this module, and every value escaped as the engine
+escapes it; the words of the rows are translated, and written into the markup with the
+page's CSRF input, once per page (BookingRows).
 """
 
 from collections.abc import Callable
+from html import escape
 
 from django.template.defaultfilters import floatformat
 from django.utils.html import conditional_escape, format_html
@@ -82,10 +83,18 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+def _fill(template: str, values: dict[str, object]) -> SafeString:
+    """format_html's work without its cost per value (a third of a row's time): every
+    value escaped as the template engine escapes it, the badges already safe."""
+    escaped = {name: escape(str(value)) for name, value in values.items()}
+    escaped["badges"] = values["badges"]
+    return mark_safe(template.format_map(escaped))
+
+
 class BookingRows:
     """The rows of one page. The page's words and CSRF field are written into the markup
-    once (escaped), in the four kinds of row; each row then fills in its own values with
-    format_html, which escapes every one of them."""
+    once (escaped), in the four kinds of row; each row then fills in its own values, every
+    one escaped (_fill)."""
 
     def __init__(self, *, links: dict[str, Callable[[int], str]], labels: dict, csrf_input: str):
         self.links, self.labels, self.words = links, labels, labels["word"]
@@ -139,7 +148,7 @@ class BookingRows:
             "status": status,
         }
         if booking.outcome != rules.PLANNED:
-            return format_html(self.settled, **values)
+            return _fill(self.settled, values)
         values.update(
             move_form_url=links["move_form"](pk),
             cancel_url=links["cancel"](pk),
@@ -147,12 +156,12 @@ class BookingRows:
             version=booking.version,
         )
         if booking.place_type == rules.REGULAR:
-            return format_html(self.planned[rules.REGULAR], **values)
+            return _fill(self.planned[rules.REGULAR], values)
         values["urgent_url"] = links["urgent"](pk)
         template = self.planned.get(booking.place_type, self.planned[rules.OCCASIONAL])
-        return format_html(template, **values)
+        return _fill(template, values)
 
     def rows(self, bookings: list[PlanBooking]) -> SafeString:
         """The rows of a group's bookings as one string, for the card's table body."""
-        # Each row comes from format_html.
+        # Each row comes from _fill.
         return mark_safe("".join(self.row(booking) for booking in bookings))
