@@ -6,8 +6,10 @@ settings, the show history in one aggregate; the figures are then computed by
 planning.rules. The day plan, the week, the acceptance rule and the dayplan command use it.
 """
 
+import bisect
 import datetime as dt
 import math
+import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -296,19 +298,30 @@ class PlanBooking(FigureBooking):
         )
 
 
+def _reading_key(name: str) -> str:
+    """A name as a reader compares it: case and accents aside (Émile next to Emma)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def plan_order(booking: PlanBooking) -> tuple:
+    """The order of a group's bookings on the day plan: by start, then first name as a
+    reader compares them, then made first. Sorted here rather than by the database, so a
+    booking added to a card sits where the reloaded plan shows it, whatever the database's
+    collation."""
+    return (booking.start, _reading_key(booking.first_name), booking.first_name, booking.pk)
+
+
 def bookings_by_group_day(
     *, groups: Iterable[Group], days: Iterable[dt.date], names: bool = True
 ) -> tuple[list[FigureBooking], dict[tuple[int, dt.date], list[FigureBooking]]]:
     """The bookings of the groups on the days, grouped by (group id, day): one query.
-    With `names`, PlanBookings in the day plan's order (by start, then first name);
+    With `names`, PlanBookings in the day plan's order (plan_order);
     without, only what the figures read, as FigureBookings in no particular order: for a
     page or a check that shows no names (the week, the acceptance rule)."""
     bookings = Booking.objects.filter(group__in=groups, date__in=days)
     if names:
-        rows = bookings.order_by("start", "child__first_name", "pk").values_list(
-            *FIGURE_FIELDS, *ROW_FIELDS
-        )
-        bookings = [PlanBooking(row) for row in rows]
+        rows = bookings.order_by().values_list(*FIGURE_FIELDS, *ROW_FIELDS)
+        bookings = sorted((PlanBooking(row) for row in rows), key=plan_order)
     else:
         rows = bookings.order_by().values_list(*FIGURE_FIELDS)
         bookings = [FigureBooking(row) for row in rows]
@@ -411,17 +424,9 @@ def day_figures_with_booking(
     groups = []
     for group_day in figures.groups:
         if group_day.group.pk == booking.group_id:
-            # In the plan's order (by start, then first name): before the first booking
-            # that comes after it; the others keep the order the database gave them. The
-            # names compare as Python strings: under a linguistic collation a name that
-            # differs only in case or accents may sit elsewhere until the plan reloads.
+            # Where the reloaded plan shows it: the card's bookings are in plan_order.
             bookings = list(group_day.bookings)
-            key = (new.start, new.first_name, new.pk)
-            at = next(
-                (i for i, b in enumerate(bookings) if (b.start, b.first_name, b.pk) > key),
-                len(bookings),
-            )
-            bookings.insert(at, new)
+            bisect.insort(bookings, new, key=plan_order)
             group_day = group_day_of(
                 group=group_day.group,
                 bookings=bookings,

@@ -286,6 +286,30 @@ def test_an_accepted_bookings_card_is_the_card_the_plan_shows_after_it(signed_in
     assert summary.replace(' hx-swap-oob="true"', "") in plan
 
 
+def test_names_sort_as_read_and_a_new_booking_lands_where_the_plan_shows_it(signed_in, site, group):
+    # Case and accents aside, as a reader sorts: not by the database's collation, which
+    # differs between SQLite, this PostgreSQL and a container's.
+    day = _day()
+    for name in ("zoë", "Émile", "eva", "Bram"):
+        Booking.objects.create(
+            child=_child(site, name),
+            group=group,
+            date=day,
+            start=dt.time(8),
+            end=dt.time(16),
+            place_type="occasional",
+        )
+    answer = _add(signed_in, group, _child(site, "Élise"), day, **HTMX).content.decode()
+    plan = signed_in.get(_plan_url(site, day), headers=HTMX).content.decode()
+
+    def names(html):
+        section = html.split(f'id="group-{group.pk}"', 1)[1].split("</section>", 1)[0]
+        return re.findall(r'<td><a href="[^"]*">(\w+) ', section)
+
+    assert names(plan) == ["Bram", "Élise", "Émile", "eva", "zoë"]
+    assert names(answer) == names(plan)
+
+
 def test_without_javascript_a_booking_returns_to_the_whole_plan(signed_in, site, group):
     day = _day()
     child = _child(site, "Amal")
