@@ -6,6 +6,7 @@ booking beyond the acceptance rule (booking_override_reason).
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -246,42 +247,33 @@ def booking_create(
     return booking
 
 
+class BookingOnPlan(TypedDict):
+    """What the day plan's booking form gives booking_create_on_plan."""
+
+    child: Child
+    group: Group
+    day: dt.date
+    start: dt.time
+    end: dt.time
+    place_type: str
+    user: User
+    override_reason: str
+    settling_in: bool
+    origin: str
+    now: dt.datetime
+
+
 @transaction.atomic
 def booking_create_on_plan(
-    *,
-    plan_groups: list[Group],
-    child: Child,
-    group: Group,
-    day: dt.date,
-    start: dt.time,
-    end: dt.time,
-    place_type: str,
-    user: User,
-    override_reason: str = "",
-    settling_in: bool = False,
-    origin: str,
-    now: dt.datetime,
+    *, plan_groups: list[Group], **booking: Unpack[BookingOnPlan]
 ) -> tuple[Booking, selectors.DayFigures]:
     """booking_create for the day plan, which answers with the day's figures: the figures
     the booking is judged on are those of the plan's groups (`plan_groups`, `group` among
     them) with the bookings' names, and come back with the new booking in them, so the
     answer does not read the day again."""
-    booking, figures = _booking_create(
-        child=child,
-        group=group,
-        day=day,
-        start=start,
-        end=end,
-        place_type=place_type,
-        user=user,
-        override_reason=override_reason,
-        settling_in=settling_in,
-        origin=origin,
-        now=now,
-        plan_groups=plan_groups,
-    )
+    made, figures = _booking_create(**booking, plan_groups=plan_groups)
     assert figures is not None
-    return booking, selectors.day_figures_with_booking(figures, booking, now=now)
+    return made, selectors.day_figures_with_booking(figures, made, now=booking["now"])
 
 
 def _booking_create(
